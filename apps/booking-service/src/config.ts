@@ -1,0 +1,31 @@
+import { z } from 'zod';
+import { BaseConfig, boolFromEnv, loadConfig } from '@concert/service-kit';
+
+export const BookingConfig = BaseConfig.extend({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8082),
+  HOST: z.string().default('127.0.0.1'),
+  DATABASE_URL: z.string().default('postgres://booking_svc:booking_svc@127.0.0.1:5432/concert'),
+  DB_POOL_MAX: z.coerce.number().int().min(2).max(100).default(10),
+  KAFKA_TOPIC_PREFIX: z.string().default(''),
+  // Default: one group per topic namespace, so environments sharing a broker never share a group.
+  KAFKA_GROUP_ID: z.string().min(1).optional(),
+  MIGRATE_ON_START: boolFromEnv.default(true),
+  /** drizzle migrations folder; found next to the sources or the bundle when unset. */
+  MIGRATIONS_DIR: z.string().optional(),
+  RESERVATION_HOLD_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
+  MAX_HOLDS_PER_USER: z.coerce.number().int().min(1).max(1000).default(4),
+  /** Safety-net sweep for holds whose delayed job was lost; 0 disables it. */
+  SWEEP_INTERVAL_MS: z.coerce.number().int().min(0).default(1000),
+  /** `lock:seat:*` TTL in front of a hold; 0 disables the lock (the database still guarantees one winner). */
+  SEAT_LOCK_TTL_MS: z.coerce.number().int().min(0).max(60_000).default(5000),
+  /** Run the BullMQ expiry worker in this process (a deployment may run it elsewhere). */
+  EXPIRY_WORKER: boolFromEnv.default(true),
+  EXPIRY_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(8),
+  /** BullMQ key prefix; a hash tag keeps each queue's keys in one Redis Cluster slot. */
+  BULLMQ_PREFIX: z.string().default('{booking}'),
+  CONCERTS_CACHE_TTL_SECONDS: z.coerce.number().int().min(1).default(60),
+  SEATS_CACHE_TTL_SECONDS: z.coerce.number().int().min(1).default(300),
+});
+export type BookingConfig = z.infer<typeof BookingConfig>;
+
+export const readConfig = (env: NodeJS.ProcessEnv = process.env): BookingConfig => loadConfig(BookingConfig, env);

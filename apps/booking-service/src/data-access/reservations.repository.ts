@@ -1,0 +1,153 @@
+import { and, desc, eq, gt, sql } from 'drizzle-orm';
+import type { Db, Tx } from '@concert/db';
+import { reservations, seats, type BookingSchema, type ReservationRow } from './schema';
+
+type Conn = Db<BookingSchema> | Tx<BookingSchema>;
+
+/**
+ * Serialises one user's holds for one concert (transaction-scoped advisory lock), so ten
+ * parallel requests from the same fan cannot all pass the hold-limit count.
+ */
+export async function lockUserHolds(tx: Tx<BookingSchema>, userId: string, concertId: string): Promise<void> {
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`hold:${userId}:${concertId}`}, 0))`);
+}
+
+export async function countActiveHolds(tx: Tx<BookingSchema>, userId: string, concertId: string): Promise<number> {
+  const [row] = await tx
+    .select({ n: sql<number>`count(*)::int`.mapWith(Number) })
+    .from(reservations)
+    .where(
+      and(
+        eq(reservations.userId, userId),
+        eq(reservations.concertId, concertId),
+        eq(reservations.status, 'TEMPORARILY_RESERVED'),
+        gt(reservations.reservedUntil, sql`now()`),
+      ),
+    );
+  return row?.n ?? 0;
+}
+
+/** The hold's clock is the database's: reserved_at = now(), reserved_until = now() + hold. */
+export async function insertHold(
+  tx: Tx<BookingSchema>,
+  h: { userId: string; seatId: string; concertId: string; seatNumber: number; price: string; holdSeconds: number },
+): Promise<ReservationRow> {
+  const [row] = await tx
+    .insert(reservations)
+    .values({
+      userId: h.userId,
+      seatId: h.seatId,
+      concertId: h.concertId,
+      seatNumber: h.seatNumber,
+      price: h.price,
+      reservedAt: sql`now()`,
+      reservedUntil: sql`now() + make_interval(secs => ${h.holdSeconds})`,
+    })
+    .returning();
+  if (!row) throw new Error('insert reservations returned no row');
+  return row;
+}
+
+export async function findReservation(db: Conn, id: string): Promise<ReservationRow | undefined> {
+  const [row] = await db.select().from(reservations).where(eq(reservations.id, id)).limit(1);
+  return row;
+}
+
+export async function listUserReservations(db: Conn, userId: string): Promise<ReservationRow[]> {
+  return db
+    .select()
+    .from(reservations)
+    .where(eq(reservations.userId, userId))
+    .orderBy(desc(reservations.reservedAt), desc(reservations.id))
+    .limit(500);
+}
+
+/**
+ * Row lock taken by every transition that ends a hold (confirm, cancel, expire): whichever
+ * transaction locks first decides, the other sees the outcome and acts on it.
+ */
+export async function lockReservation(tx: Tx<BookingSchema>, id: string): Promise<ReservationRow | undefined> {
+  const [row] = await tx.select().from(reservations).where(eq(reservations.id, id)).for('update');
+  return row;
+}
+
+export async function confirmReservation(
+  tx: Tx<BookingSchema>,
+  id: string,
+  paymentId: string,
+): Promise<ReservationRow | undefined> {
+  const [row] = await tx
+    .update(reservations)
+    .set({ status: 'CONFIRMED', confirmedAt: sql`now()`, paymentId, updatedAt: sql`now()` })
+    .where(and(eq(reservations.id, id), eq(reservations.status, 'TEMPORARILY_RESERVED')))
+    .returning();
+  return row;
+}
+
+export async function cancelReservation(tx: Tx<BookingSchema>, id: string): Promise<ReservationRow | undefined> {
+  const [row] = await tx
+    .update(reservations)
+    .set({ status: 'CANCELLED', endedAt: sql`now()`, updatedAt: sql`now()` })
+    .where(and(eq(reservations.id, id), eq(reservations.status, 'TEMPORARILY_RESERVED')))
+    .returning();
+  return row;
+}
+
+export interface ExpiredHold {
+  id: string;
+  userId: string;
+  concertId: string;
+  seatNumber: number;
+  expiredAt: string;
+}
+
+/**
+ * Expires due holds and frees their seats in one statement. `FOR UPDATE SKIP LOCKED` lets any
+ * number of sweepers and expiry jobs run side by side: a row another transaction holds (a
+ * payment confirming it, another sweeper) is skipped, and the status re-check inside the UPDATE
+ * means a hold that was confirmed or cancelled meanwhile is never expired.
+ */
+export async function expireDueHolds(
+  tx: Tx<BookingSchema>,
+  o: { limit: number; reservationId?: string },
+): Promise<ExpiredHold[]> {
+  const only = o.reservationId ? sql`and r.id = ${o.reservationId}::uuid` : sql``;
+  const result = await tx.execute<{
+    id: string;
+    user_id: string;
+    concert_id: string;
+    seat_number: number;
+    expired_at: string;
+  }>(sql`
+    with due as (
+      select r.id from ${reservations} r
+       where r.status = 'TEMPORARILY_RESERVED' and r.reserved_until <= now() ${only}
+       order by r.reserved_until
+       limit ${o.limit}
+       for update skip locked
+    ), expired as (
+      update ${reservations} r
+         set status = 'EXPIRED', ended_at = now(), updated_at = now()
+        from due
+       where r.id = due.id and r.status = 'TEMPORARILY_RESERVED'
+      returning r.id, r.user_id, r.concert_id, r.seat_id, r.seat_number
+    ), released as (
+      -- Data-modifying CTEs always run to completion, read or not.
+      update ${seats} s
+         set status = 'AVAILABLE', temp_reserved_by = null, temp_reserved_until = null,
+             version = s.version + 1, updated_at = now()
+        from expired
+       where s.id = expired.seat_id and s.status = 'TEMPORARILY_RESERVED'
+      returning s.id
+    )
+    select e.id, e.user_id, e.concert_id, e.seat_number,
+           to_char(now() at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as expired_at
+      from expired e`);
+  return result.rows.map((r) => ({
+    id: r.id,
+    userId: r.user_id,
+    concertId: r.concert_id,
+    seatNumber: Number(r.seat_number),
+    expiredAt: r.expired_at,
+  }));
+}

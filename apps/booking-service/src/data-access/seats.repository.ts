@@ -1,0 +1,62 @@
+import { and, asc, eq, sql } from 'drizzle-orm';
+import type { Db, Tx } from '@concert/db';
+import { seats, type BookingSchema } from './schema';
+
+type Conn = Db<BookingSchema> | Tx<BookingSchema>;
+
+export async function seatMap(db: Conn, concertId: string) {
+  return db
+    .select({ seatNumber: seats.seatNumber, status: seats.status })
+    .from(seats)
+    .where(eq(seats.concertId, concertId))
+    .orderBy(asc(seats.seatNumber));
+}
+
+/**
+ * The guarantee behind a hold: only a seat that is AVAILABLE right now is taken. Concurrent
+ * holders queue on the row lock and all but the first find it taken (no row returned).
+ */
+export async function takeSeat(
+  tx: Tx<BookingSchema>,
+  o: { concertId: string; seatNumber: number; userId: string; holdSeconds: number },
+): Promise<{ id: string } | undefined> {
+  const [row] = await tx
+    .update(seats)
+    .set({
+      status: 'TEMPORARILY_RESERVED',
+      tempReservedBy: o.userId,
+      tempReservedUntil: sql`now() + make_interval(secs => ${o.holdSeconds})`,
+      version: sql`${seats.version} + 1`,
+      updatedAt: sql`now()`,
+    })
+    .where(and(eq(seats.concertId, o.concertId), eq(seats.seatNumber, o.seatNumber), eq(seats.status, 'AVAILABLE')))
+    .returning({ id: seats.id });
+  return row;
+}
+
+/** Back to AVAILABLE, only if it is still held (never un-sells a RESERVED seat). */
+export async function releaseSeat(tx: Tx<BookingSchema>, seatId: string): Promise<void> {
+  await tx
+    .update(seats)
+    .set({
+      status: 'AVAILABLE',
+      tempReservedBy: null,
+      tempReservedUntil: null,
+      version: sql`${seats.version} + 1`,
+      updatedAt: sql`now()`,
+    })
+    .where(and(eq(seats.id, seatId), eq(seats.status, 'TEMPORARILY_RESERVED')));
+}
+
+export async function markSeatReserved(tx: Tx<BookingSchema>, seatId: string): Promise<void> {
+  await tx
+    .update(seats)
+    .set({
+      status: 'RESERVED',
+      tempReservedBy: null,
+      tempReservedUntil: null,
+      version: sql`${seats.version} + 1`,
+      updatedAt: sql`now()`,
+    })
+    .where(eq(seats.id, seatId));
+}

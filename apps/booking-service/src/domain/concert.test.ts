@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { canChangeStatus, holdRejection, isBookingOpen, type BookingWindow } from './concert';
+
+const now = new Date('2026-11-24T10:00:00Z');
+const concert = (o: Partial<BookingWindow> = {}): BookingWindow => ({
+  status: 'BOOKING_OPEN',
+  totalSeats: 50,
+  bookingStartTime: new Date('2026-11-24T09:00:00Z'),
+  bookingEndTime: new Date('2026-11-24T11:00:00Z'),
+  ...o,
+});
+
+describe('booking window', () => {
+  it('is open only while BOOKING_OPEN and inside [start, end]', () => {
+    expect(isBookingOpen(concert(), now)).toBe(true);
+    expect(isBookingOpen(concert({ bookingStartTime: now }), now)).toBe(true);
+    expect(isBookingOpen(concert({ bookingEndTime: now }), now)).toBe(true);
+    expect(isBookingOpen(concert({ bookingStartTime: new Date(now.getTime() + 1) }), now)).toBe(false);
+    expect(isBookingOpen(concert({ bookingEndTime: new Date(now.getTime() - 1) }), now)).toBe(false);
+    for (const status of ['SCHEDULED', 'BOOKING_CLOSED', 'CANCELLED'] as const) {
+      expect(isBookingOpen(concert({ status }), now)).toBe(false);
+    }
+  });
+});
+
+describe('hold allowed?', () => {
+  it('names the first reason a hold is refused, in API order', () => {
+    expect(holdRejection(undefined, 1, now)).toBe('CONCERT_NOT_FOUND');
+    expect(holdRejection(concert(), 0, now)).toBe('SEAT_NOT_FOUND');
+    expect(holdRejection(concert(), 51, now)).toBe('SEAT_NOT_FOUND');
+    expect(holdRejection(concert({ status: 'SCHEDULED' }), 51, now)).toBe('SEAT_NOT_FOUND');
+    expect(holdRejection(concert({ status: 'SCHEDULED' }), 50, now)).toBe('BOOKING_NOT_OPEN');
+    expect(holdRejection(concert(), 1, now)).toBeNull();
+    expect(holdRejection(concert(), 50, now)).toBeNull();
+  });
+});
+
+describe('concert status changes', () => {
+  it('lets operators move freely, except out of CANCELLED', () => {
+    expect(canChangeStatus('SCHEDULED', 'BOOKING_OPEN')).toBe(true);
+    expect(canChangeStatus('BOOKING_OPEN', 'BOOKING_CLOSED')).toBe(true);
+    expect(canChangeStatus('BOOKING_CLOSED', 'BOOKING_OPEN')).toBe(true);
+    expect(canChangeStatus('BOOKING_OPEN', 'CANCELLED')).toBe(true);
+    expect(canChangeStatus('CANCELLED', 'CANCELLED')).toBe(true);
+    expect(canChangeStatus('CANCELLED', 'BOOKING_OPEN')).toBe(false);
+    expect(canChangeStatus('CANCELLED', 'SCHEDULED')).toBe(false);
+  });
+});

@@ -1,0 +1,59 @@
+export type ReservationStatus = 'TEMPORARILY_RESERVED' | 'CONFIRMED' | 'CANCELLED' | 'EXPIRED';
+
+export interface ReservationState {
+  status: ReservationStatus;
+  reservedUntil: Date;
+  userId: string;
+  paymentId: string | null;
+}
+
+/** At most `max` live holds per user and concert; `active` counts the user's current holds. */
+export function canHoldMore(active: number, max: number): boolean {
+  return active < max;
+}
+
+/** Only a still-live hold whose deadline has passed may expire. */
+export function isExpirable(r: Pick<ReservationState, 'status' | 'reservedUntil'>, now: Date): boolean {
+  return r.status === 'TEMPORARILY_RESERVED' && r.reservedUntil.getTime() <= now.getTime();
+}
+
+/** The owner may give up a hold; a confirmed, expired or cancelled one is final. */
+export function isCancellable(r: Pick<ReservationState, 'status'>): boolean {
+  return r.status === 'TEMPORARILY_RESERVED';
+}
+
+export type RefundReason = 'RESERVATION_EXPIRED' | 'RESERVATION_CANCELLED' | 'RESERVATION_NOT_FOUND';
+
+export type PaymentOutcome =
+  | { kind: 'confirm' }
+  | { kind: 'already-confirmed' }
+  | { kind: 'refund'; reason: RefundReason };
+
+/**
+ * What a completed payment does to the reservation it paid for.
+ *
+ * The deadline is not re-checked here on purpose: payment-service checked it when it took the
+ * money, and the expiry is itself a transition on the same locked row. Whichever of the two
+ * commits first wins; a payment that finds the hold still live confirms it, one that finds it
+ * ended asks for its money back.
+ */
+export function paymentOutcome(
+  r: ReservationState | undefined,
+  payment: { paymentId: string; userId: string },
+): PaymentOutcome {
+  if (!r || r.userId !== payment.userId) return { kind: 'refund', reason: 'RESERVATION_NOT_FOUND' };
+  switch (r.status) {
+    case 'TEMPORARILY_RESERVED':
+      return { kind: 'confirm' };
+    case 'CONFIRMED':
+      // The same payment again changes nothing. A second payment for a sold seat cannot happen
+      // (payment-service allows one per reservation), but if it did it must not keep the money.
+      return r.paymentId === payment.paymentId
+        ? { kind: 'already-confirmed' }
+        : { kind: 'refund', reason: 'RESERVATION_NOT_FOUND' };
+    case 'EXPIRED':
+      return { kind: 'refund', reason: 'RESERVATION_EXPIRED' };
+    case 'CANCELLED':
+      return { kind: 'refund', reason: 'RESERVATION_CANCELLED' };
+  }
+}

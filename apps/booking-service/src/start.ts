@@ -1,0 +1,116 @@
+import type { AddressInfo } from 'node:net';
+import { Redis } from 'ioredis';
+import { TOPIC_PARTITIONS, TOPICS, topicName } from '@concert/contracts';
+import { createDb, createPool, startOutboxRelay } from '@concert/db';
+import { createKafka, createKafkaPublisher, createKafkaSubscriber, ensureTopics } from '@concert/messaging';
+import { consumerReady, createLogger, createMetrics, postgresReady, redisReady, serve, type Logger } from '@concert/service-kit';
+import { createApp } from './app';
+import type { BookingConfig } from './config';
+import { ReadThroughCache } from './data-access/cache';
+import { ExpiryQueue } from './data-access/expiry-queue';
+import { migrate } from './data-access/migrations';
+import { schema } from './data-access/schema';
+import { startExpirySweeper } from './entry-points/jobs/expiry.sweeper';
+import { startExpiryWorker } from './entry-points/jobs/expiry.worker';
+import { paymentCompletedHandler } from './entry-points/messaging/payment-completed.consumer';
+import { bookingMetrics } from './metrics';
+import type { BookingDeps } from './use-cases/deps';
+import { eventWriter } from './use-cases/events';
+
+export interface RunningBookingService {
+  port: number;
+  url: string;
+  deps: BookingDeps;
+  stop(): Promise<void>;
+}
+
+const PRODUCED = [
+  TOPICS.seatReserved,
+  TOPICS.reservationExpired,
+  TOPICS.reservationCancelled,
+  TOPICS.reservationConfirmed,
+  TOPICS.paymentRefundRequested,
+] as const;
+
+/** Wires Postgres, Redis, Kafka, the relay, the consumer, the expiry worker and sweeper, and HTTP. */
+export async function start(config: BookingConfig, opts: { logger?: Logger } = {}): Promise<RunningBookingService> {
+  const logger = opts.logger ?? createLogger('booking-service', config.LOG_LEVEL);
+  if (config.MIGRATE_ON_START) await migrate(config);
+
+  const pool = createPool(config.DATABASE_URL, { max: config.DB_POOL_MAX, applicationName: 'booking-service' });
+  const db = createDb(pool, schema);
+  // Fail fast rather than queue forever: every Redis use here has a database fallback.
+  const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1, commandTimeout: 2000 });
+  redis.on('error', (err) => logger.debug({ err }, 'redis connection error'));
+
+  const kafka = createKafka({ clientId: 'booking-service', brokers: config.KAFKA_BROKERS, logger });
+  const paymentCompleted = topicName(TOPICS.paymentCompleted, config.KAFKA_TOPIC_PREFIX);
+  await ensureTopics(kafka, [
+    ...PRODUCED.map((t) => ({ topic: topicName(t, config.KAFKA_TOPIC_PREFIX), partitions: TOPIC_PARTITIONS })),
+    { topic: paymentCompleted, partitions: TOPIC_PARTITIONS },
+  ]);
+  const publisher = createKafkaPublisher(kafka);
+
+  const metrics = createMetrics('booking-service');
+  const business = bookingMetrics(metrics);
+  const deps: BookingDeps = {
+    db,
+    redis,
+    cache: new ReadThroughCache({
+      redis,
+      logger,
+      onLookup: (cache, result) => business.cacheLookups.inc({ cache, result }),
+    }),
+    expiry: new ExpiryQueue(config.REDIS_URL, config.BULLMQ_PREFIX, logger),
+    events: eventWriter(config.KAFKA_TOPIC_PREFIX),
+    metrics: business,
+    logger,
+    config,
+  };
+
+  const relay = startOutboxRelay({ pool, schemaName: 'booking', publisher, logger, registry: metrics.registry });
+  const subscriber = createKafkaSubscriber(kafka, { logger });
+  await subscriber.run({
+    groupId: config.KAFKA_GROUP_ID ?? `${config.KAFKA_TOPIC_PREFIX}booking-service`,
+    topics: [paymentCompleted],
+    handler: paymentCompletedHandler(deps),
+    // A new group must start at the earliest offset: with "latest", an event published while
+    // the group first joins (or rejoins a partition it never committed) is silently skipped.
+    // Redelivery is harmless, the inbox makes it a no-op.
+    fromBeginning: true,
+    partitionsConsumedConcurrently: 3,
+  });
+  const worker = config.EXPIRY_WORKER ? startExpiryWorker(deps, config) : undefined;
+  const sweeper = config.SWEEP_INTERVAL_MS > 0 ? startExpirySweeper(deps, config.SWEEP_INTERVAL_MS) : undefined;
+
+  const app = createApp(deps, {
+    logger,
+    metrics,
+    internalToken: config.INTERNAL_TOKEN,
+    readiness: {
+      postgres: postgresReady(pool),
+      redis: redisReady(redis),
+      kafka: consumerReady(subscriber),
+    },
+  });
+
+  const { server, shutdown } = await serve({
+    app,
+    port: config.PORT,
+    host: config.HOST,
+    logger,
+    shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+    closers: [
+      () => sweeper?.stop(),
+      () => worker?.close(),
+      () => subscriber.stop(),
+      () => relay.stop(),
+      () => deps.expiry.close(),
+      () => publisher.disconnect(),
+      () => redis.quit(),
+      () => pool.end(),
+    ],
+  });
+  const port = (server.address() as AddressInfo).port;
+  return { port, url: `http://${config.HOST}:${port}`, deps, stop: () => shutdown('stop() called') };
+}

@@ -1,0 +1,120 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EVENT_HEADERS, Reservation, TOPICS, schemaForTopic, type Topic } from '@concert/contracts';
+import { eventually } from '@concert/testing';
+import type { RunningBookingService } from '../src/start';
+import {
+  ALL_PRODUCED,
+  TOKEN,
+  api,
+  collectEvents,
+  newUser,
+  openConcert,
+  parsed,
+  paymentCompletedFor,
+  paymentPublisher,
+  startBooking,
+  testNamespace,
+  type Api,
+} from './support';
+
+const ns = testNamespace();
+let svc: RunningBookingService;
+let a: Api;
+let events: Awaited<ReturnType<typeof collectEvents>>;
+let pub: Awaited<ReturnType<typeof paymentPublisher>>;
+
+beforeAll(async () => {
+  events = await collectEvents(ns, ALL_PRODUCED);
+  svc = await startBooking(ns, { RESERVATION_HOLD_SECONDS: '3' });
+  a = api(svc.url);
+  pub = await paymentPublisher(ns);
+});
+
+afterAll(async () => {
+  await Promise.all([svc?.stop(), events?.stop(), pub?.disconnect()]);
+});
+
+const eventsOf = (topic: Topic, reservationId: string) =>
+  events.of(topic).filter((m) => parsed(m).payload.reservationId === reservationId);
+
+async function one(topic: Topic, reservationId: string) {
+  await eventually(() => expect(eventsOf(topic, reservationId)).toHaveLength(1), { timeoutMs: 10_000 });
+  return eventsOf(topic, reservationId)[0]!;
+}
+
+describe('events booking-service publishes', () => {
+  it('seat-reserved, reservation-confirmed: valid, keyed by reservation id, with request id; the contract example payment confirms', async () => {
+    const c = await openConcert(a);
+    const user = newUser();
+    const res = await fetch(`${svc.url}/internal/reservations`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-internal-token': TOKEN, 'x-request-id': `req-${ns.id}` },
+      body: JSON.stringify({ userId: user, concertId: c.id, seatNumber: 4 }),
+    });
+    const r = Reservation.parse(await res.json());
+
+    const reserved = await one(TOPICS.seatReserved, r.id);
+    expect(reserved.key).toBe(r.id);
+    expect(reserved.headers[EVENT_HEADERS.requestId]).toBe(`req-${ns.id}`);
+    expect(reserved.headers[EVENT_HEADERS.eventType]).toBe('seat-reserved');
+    expect(parsed(reserved).payload).toMatchObject({
+      reservationId: r.id,
+      concertId: c.id,
+      seatNumber: 4,
+      userId: user,
+      price: c.price,
+      reservedAt: r.reservedAt,
+      reservedUntil: r.reservedUntil,
+    });
+
+    const payment = paymentCompletedFor(r, user);
+    await pub.publish([{ topic: pub.topic, key: r.id, value: JSON.stringify(payment) }]);
+    const confirmed = await one(TOPICS.reservationConfirmed, r.id);
+    expect(parsed(confirmed).payload).toMatchObject({ reservationId: r.id, paymentId: payment.payload.paymentId, userId: user });
+
+    const after = await a.get(`/internal/reservations/${r.id}?userId=${user}`);
+    expect(after.body).toMatchObject({ status: 'CONFIRMED' });
+    const seat = (await a.get(`/internal/concerts/${c.id}/seats`)).body.seats.find((s: { seatNumber: number }) => s.seatNumber === 4);
+    expect(seat.status).toBe('RESERVED');
+    // Confirmed before its deadline: the expiry finds nothing to do once the deadline passes.
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, Date.parse(r.reservedUntil) - Date.now() + 1200)));
+    expect((await a.get(`/internal/reservations/${r.id}?userId=${user}`)).body.status).toBe('CONFIRMED');
+    expect(eventsOf(TOPICS.reservationExpired, r.id)).toHaveLength(0);
+  });
+
+  it('reservation-cancelled', async () => {
+    const c = await openConcert(a);
+    const user = newUser();
+    const r = (await a.post('/internal/reservations', { userId: user, concertId: c.id, seatNumber: 1 })).body;
+    expect((await a.delete(`/internal/reservations/${r.id}?userId=${user}`)).body.status).toBe('CANCELLED');
+    expect(parsed(await one(TOPICS.reservationCancelled, r.id)).payload).toMatchObject({ reservationId: r.id, userId: user });
+  });
+
+  it('reservation-expired and payment-refund-requested (expired and unknown reservations)', async () => {
+    const c = await openConcert(a);
+    const user = newUser();
+    const r = (await a.post('/internal/reservations', { userId: user, concertId: c.id, seatNumber: 2 })).body;
+    await one(TOPICS.reservationExpired, r.id);
+    await pub.publish([{ topic: pub.topic, key: r.id, value: JSON.stringify(paymentCompletedFor(r, user)) }]);
+    expect(parsed(await one(TOPICS.paymentRefundRequested, r.id)).payload.reason).toBe('RESERVATION_EXPIRED');
+
+    const ghost = { id: newUser(), concertId: c.id, price: '1.00' };
+    await pub.publish([{ topic: pub.topic, key: ghost.id, value: JSON.stringify(paymentCompletedFor(ghost, user)) }]);
+    expect(parsed(await one(TOPICS.paymentRefundRequested, ghost.id)).payload.reason).toBe('RESERVATION_NOT_FOUND');
+  });
+
+  it('every event published validates against libs/contracts', () => {
+    expect(events.messages.length).toBeGreaterThanOrEqual(8);
+    const seen = new Set<string>();
+    for (const m of events.messages) {
+      const topic = m.topic.slice(ns.topicPrefix.length);
+      const schema = schemaForTopic(topic);
+      expect(schema, topic).toBeDefined();
+      const result = schema!.safeParse(JSON.parse(m.value));
+      expect(result.success, `${topic}: ${result.error?.message}`).toBe(true);
+      expect(m.headers[EVENT_HEADERS.eventId]).toBe(parsed(m).eventId);
+      seen.add(topic);
+    }
+    expect([...seen].sort()).toEqual([...ALL_PRODUCED].sort());
+  });
+});

@@ -1,0 +1,181 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AppError } from '@concert/service-kit';
+import type { RunningBookingService } from '../src/start';
+import { holdSeat } from '../src/use-cases/holds';
+import { api, newUser, openConcert, startBooking, testNamespace, type Api } from './support';
+
+const ns = testNamespace();
+let one: RunningBookingService;
+let two: RunningBookingService;
+let a1: Api;
+let a2: Api;
+
+beforeAll(async () => {
+  // Two replicas side by side on the same database, Redis and topics.
+  one = await startBooking(ns);
+  two = await startBooking(ns);
+  a1 = api(one.url);
+  a2 = api(two.url);
+});
+
+afterAll(async () => {
+  await Promise.all([one?.stop(), two?.stop()]);
+});
+
+const tally = (statuses: Array<{ status: number; body: { code?: string } }>) => ({
+  ok: statuses.filter((r) => r.status === 201).length,
+  unavailable: statuses.filter((r) => r.status === 409 && r.body.code === 'SEAT_UNAVAILABLE').length,
+  other: statuses.filter((r) => r.status !== 201 && !(r.status === 409 && r.body.code === 'SEAT_UNAVAILABLE')),
+});
+
+async function seatRows(svc: RunningBookingService, concertId: string, seatNumber: number) {
+  const { rows } = await svc.deps.db.$client.query(
+    `select r.status from booking.reservations r where r.concert_id = $1 and r.seat_number = $2`,
+    [concertId, seatNumber],
+  );
+  return rows as Array<{ status: string }>;
+}
+
+describe('one hot seat', () => {
+  it('200 concurrent holds on one instance: exactly one wins, the rest get SEAT_UNAVAILABLE', async () => {
+    const c = await openConcert(a1);
+    const results = await Promise.all(
+      Array.from({ length: 200 }, () => a1.post('/internal/reservations', { userId: newUser(), concertId: c.id, seatNumber: 7 })),
+    );
+    const t = tally(results);
+    expect(t.other).toEqual([]);
+    expect(t.ok).toBe(1);
+    expect(t.unavailable).toBe(199);
+    expect(await seatRows(one, c.id, 7)).toEqual([{ status: 'TEMPORARILY_RESERVED' }]);
+  });
+
+  it('200 concurrent holds spread over two instances: exactly one wins', async () => {
+    const c = await openConcert(a1);
+    const results = await Promise.all(
+      Array.from({ length: 200 }, (_, i) =>
+        (i % 2 ? a1 : a2).post('/internal/reservations', { userId: newUser(), concertId: c.id, seatNumber: 3 }),
+      ),
+    );
+    const t = tally(results);
+    expect(t.other).toEqual([]);
+    expect(t.ok).toBe(1);
+    expect(t.unavailable).toBe(199);
+    expect(await seatRows(two, c.id, 3)).toHaveLength(1);
+  });
+
+  it('without the Redis lock the database alone still lets exactly one of 200 win (two instances)', async () => {
+    const c = await openConcert(a1);
+    const noLock = (svc: RunningBookingService) => ({ ...svc.deps, config: { ...svc.deps.config, SEAT_LOCK_TTL_MS: 0 } });
+    const outcomes = await Promise.all(
+      Array.from({ length: 200 }, (_, i) =>
+        holdSeat(noLock(i % 2 ? one : two), { userId: newUser(), concertId: c.id, seatNumber: 1 }).then(
+          () => 'ok',
+          (err: unknown) => (err instanceof AppError ? err.code : String(err)),
+        ),
+      ),
+    );
+    expect(outcomes.filter((o) => o === 'ok')).toHaveLength(1);
+    expect(outcomes.filter((o) => o === 'SEAT_UNAVAILABLE')).toHaveLength(199);
+    expect(await seatRows(one, c.id, 1)).toHaveLength(1);
+  });
+});
+
+describe('hold rules', () => {
+  it('distinct seats are all held', async () => {
+    const c = await openConcert(a1, { totalSeats: 40 });
+    const results = await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        (i % 2 ? a1 : a2).post('/internal/reservations', { userId: newUser(), concertId: c.id, seatNumber: i + 1 }),
+      ),
+    );
+    expect(results.map((r) => r.status)).toEqual(Array(40).fill(201));
+    const concert = await a2.get(`/internal/concerts/${c.id}`);
+    expect(concert.body.availableSeats).toBe(0);
+  });
+
+  it('one fan holds at most MAX_HOLDS_PER_USER seats per concert, even asking for 10 at once', async () => {
+    const c = await openConcert(a1, { totalSeats: 20 });
+    const user = newUser();
+    const results = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        (i % 2 ? a1 : a2).post('/internal/reservations', { userId: user, concertId: c.id, seatNumber: i + 1 }),
+      ),
+    );
+    expect(results.filter((r) => r.status === 201)).toHaveLength(4);
+    expect(results.filter((r) => r.status === 409).map((r) => r.body.code)).toEqual(Array(6).fill('HOLD_LIMIT_REACHED'));
+    // Another concert is another budget.
+    const other = await openConcert(a1);
+    expect((await a1.post('/internal/reservations', { userId: user, concertId: other.id, seatNumber: 1 })).status).toBe(201);
+    // Cancelling one frees one slot.
+    const held = results.find((r) => r.status === 201)!.body;
+    expect((await a1.delete(`/internal/reservations/${held.id}?userId=${user}`)).status).toBe(200);
+    expect((await a1.post('/internal/reservations', { userId: user, concertId: c.id, seatNumber: 20 })).status).toBe(201);
+  });
+
+  it('refuses unknown concerts and seats and closed booking windows', async () => {
+    const c = await openConcert(a1, { totalSeats: 5 });
+    const user = newUser();
+    const hold = (concertId: string, seatNumber: number) =>
+      a1.post('/internal/reservations', { userId: user, concertId, seatNumber });
+    expect((await hold(newUser(), 1)).body.code).toBe('CONCERT_NOT_FOUND');
+    const noSeat = await hold(c.id, 6);
+    expect([noSeat.status, noSeat.body.code]).toEqual([404, 'SEAT_NOT_FOUND']);
+    await a1.patch(`/internal/concerts/${c.id}`, { status: 'BOOKING_CLOSED' });
+    const closed = await hold(c.id, 1);
+    expect([closed.status, closed.body.code]).toEqual([409, 'BOOKING_NOT_OPEN']);
+
+    const now = Date.now();
+    const later = await a1.post('/internal/concerts', {
+      title: 'Later',
+      artist: 'A',
+      venue: 'V',
+      concertDate: '2030-01-01',
+      concertTime: '20:00',
+      totalSeats: 3,
+      price: '10.00',
+      bookingStartTime: new Date(now + 3_600_000).toISOString(),
+      bookingEndTime: new Date(now + 7_200_000).toISOString(),
+    });
+    await a1.patch(`/internal/concerts/${later.body.id}`, { status: 'BOOKING_OPEN' });
+    expect((await hold(later.body.id, 1)).body.code).toBe('BOOKING_NOT_OPEN');
+  });
+
+  it('a hold shows on the seat map at once, on either instance, though the map is cached', async () => {
+    const c = await openConcert(a1, { totalSeats: 5 });
+    const seatOf = async (a: Api, n: number) =>
+      (await a.get(`/internal/concerts/${c.id}/seats`)).body.seats.find((s: { seatNumber: number }) => s.seatNumber === n)
+        .status;
+    expect(await seatOf(a1, 2)).toBe('AVAILABLE');
+    expect(await seatOf(a2, 2)).toBe('AVAILABLE'); // now cached
+    const user = newUser();
+    const r = await a2.post('/internal/reservations', { userId: user, concertId: c.id, seatNumber: 2 });
+    expect(await seatOf(a1, 2)).toBe('TEMPORARILY_RESERVED');
+    expect((await a1.get(`/internal/concerts/${c.id}`)).body.availableSeats).toBe(4);
+    await a1.delete(`/internal/reservations/${r.body.id}?userId=${user}`);
+    expect(await seatOf(a2, 2)).toBe('AVAILABLE');
+    expect((await a2.get(`/internal/concerts/${c.id}`)).body.availableSeats).toBe(5);
+  });
+});
+
+describe('seat taken marks (Redis)', () => {
+  const markedRefusals = async (svc: RunningBookingService) =>
+    (await svc.deps.metrics.holds.get()).values.find((v) => v.labels.result === 'seat_marked_taken')?.value ?? 0;
+
+  it('a lost seat is refused from Redis, and a cancel clears the mark so the seat is free at once', async () => {
+    const c = await openConcert(a1, { totalSeats: 2 });
+    const winner = newUser();
+    const held = await a1.post('/internal/reservations', { userId: winner, concertId: c.id, seatNumber: 1 });
+    expect(held.status).toBe(201);
+
+    const before = await markedRefusals(two);
+    const lost = await a2.post('/internal/reservations', { userId: newUser(), concertId: c.id, seatNumber: 1 });
+    expect(lost.status).toBe(409);
+    expect(lost.body.code).toBe('SEAT_UNAVAILABLE');
+    expect(await markedRefusals(two)).toBe(before + 1);
+
+    const cancelled = await a2.delete(`/internal/reservations/${held.body.id}?userId=${winner}`);
+    expect(cancelled.status).toBe(200);
+    const again = await a1.post('/internal/reservations', { userId: newUser(), concertId: c.id, seatNumber: 1 });
+    expect(again.status).toBe(201);
+  });
+});

@@ -1,0 +1,86 @@
+import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
+import swaggerUi from 'swagger-ui-express';
+import { buildAsyncApiDocument, type Problem } from '@concert/contracts';
+import { AppError, createHttpApp, currentRequestId, finish, sendProblem, UpstreamProblem, type Logger, type Metrics, type ReadinessCheck } from '@concert/service-kit';
+import type { Counter } from 'prom-client';
+import { adminRoutes } from './entry-points/http/admin.routes';
+import { authRoutes } from './entry-points/http/auth.routes';
+import { concertRoutes } from './entry-points/http/concerts.routes';
+import type { RouteDeps } from './entry-points/http/deps';
+import { meRoutes } from './entry-points/http/me.routes';
+import { paymentRoutes } from './entry-points/http/payments.routes';
+import { queueRoutes } from './entry-points/http/queue.routes';
+import { reservationRoutes } from './entry-points/http/reservations.routes';
+import { buildOpenApiDocument } from './openapi';
+
+export interface AppDeps extends RouteDeps {
+  logger: Logger;
+  metrics: Metrics;
+  readiness: Record<string, ReadinessCheck>;
+  authFailures: Counter<string>;
+}
+
+const BODY_LIMIT_BYTES = 1024 * 1024;
+const TOKEN_CODES = new Set(['UNAUTHENTICATED', 'TOKEN_EXPIRED', 'TOKEN_REVOKED']);
+const AUTH_FAILURE_CODES = new Set([...TOKEN_CODES, 'INVALID_CREDENTIALS', 'FORBIDDEN', 'QUEUE_TOKEN_INVALID', 'QUEUE_TOKEN_NOT_ACTIVE']);
+
+export function createApp(d: AppDeps): Express {
+  const app = createHttpApp({ logger: d.logger, metrics: d.metrics, readiness: d.readiness, bodyLimit: '1mb' });
+  app.use(rejectLargeBodies);
+
+  const openapi = buildOpenApiDocument();
+  const asyncapi = buildAsyncApiDocument();
+  app.get(['/openapi.json', '/api/v1/openapi.json'], (_req, res) => {
+    res.json(openapi);
+  });
+  app.get(['/asyncapi.json', '/api/v1/asyncapi.json'], (_req, res) => {
+    res.json(asyncapi);
+  });
+  // swagger-ui-express serves its assets from the local swagger-ui-dist package: no CDN.
+  app.use('/docs', swaggerUi.serve, swaggerUi.setup(openapi, { customSiteTitle: 'Concert booking API' }));
+
+  const api = express.Router();
+  api.use(noStore);
+  api.use(d.limits.perIp);
+  for (const routes of [authRoutes(d), meRoutes(d), concertRoutes(d), queueRoutes(d), reservationRoutes(d), paymentRoutes(d, d.logger), adminRoutes(d)])
+    api.use(routes);
+  app.use('/api/v1', api);
+
+  app.use(gatewayErrors(d));
+  return finish(app, d.logger);
+}
+
+// Responses carry tokens and balances: no shared cache may keep them.
+const noStore: RequestHandler = (_req, res, next) => {
+  res.setHeader('Cache-Control', 'no-store');
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+  next();
+};
+
+/** express.json only reads JSON; a huge body of any other type is refused by its declared size. */
+const rejectLargeBodies: RequestHandler = (req, _res, next) => {
+  const len = Number(req.header('content-length') ?? 0);
+  if (len > BODY_LIMIT_BYTES) return next(new AppError('PAYLOAD_TOO_LARGE', 'The request body is too large'));
+  next();
+};
+
+/**
+ * Before the shared mapper: a callee's problem passes through unchanged (status, code, detail),
+ * 401s carry `WWW-Authenticate`, and auth failures are counted.
+ */
+function gatewayErrors(d: AppDeps): ErrorRequestHandler {
+  return (err, _req, res, next) => {
+    const code = err instanceof UpstreamProblem ? err.problem.code : err instanceof AppError ? err.code : undefined;
+    const status = err instanceof UpstreamProblem ? err.problem.status : err instanceof AppError ? err.status : undefined;
+    if (code && AUTH_FAILURE_CODES.has(code)) d.authFailures.inc({ code });
+    if (status === 401)
+      res.setHeader('WWW-Authenticate', code && TOKEN_CODES.has(code) && code !== 'UNAUTHENTICATED' ? 'Bearer error="invalid_token"' : 'Bearer');
+    if (!(err instanceof UpstreamProblem)) return next(err);
+    const p = err.problem;
+    const out: Problem = { type: p.type, title: p.title, status: p.status, detail: p.detail, code: p.code };
+    if (p.errors) out.errors = p.errors;
+    const requestId = currentRequestId();
+    if (requestId) out.requestId = requestId;
+    sendProblem(res, out);
+  };
+}

@@ -1,0 +1,147 @@
+import { randomUUID } from 'node:crypto';
+import { SignJWT, errors as joseErrors, jwtVerify } from 'jose';
+import { z } from 'zod';
+import { UserRole } from '@concert/contracts';
+import { AppError } from '@concert/service-kit';
+import { JWT_ALG, type SigningKeys } from './keys';
+
+const ACCESS_TYP = 'at+jwt';
+const QUEUE_TYP = 'queue';
+
+const AccessClaims = z.object({
+  sub: z.uuid(),
+  jti: z.string().min(1).max(128),
+  role: UserRole,
+  email: z.string(),
+  exp: z.number(),
+});
+const QueueClaims = z.object({
+  sub: z.uuid(),
+  jti: z.string().min(1).max(128),
+  cid: z.uuid(),
+  exp: z.number(),
+});
+
+export interface AccessPrincipal {
+  userId: string;
+  role: z.infer<typeof UserRole>;
+  email: string;
+  jti: string;
+  /** Expiry, epoch seconds. */
+  exp: number;
+}
+export interface QueuePass {
+  userId: string;
+  concertId: string;
+  jti: string;
+  exp: number;
+}
+
+export interface TokenSettings {
+  issuer: string;
+  audience: string;
+  accessTtlSeconds: number;
+}
+
+/**
+ * Remembers tokens whose signature already checked out, keyed by the whole token string (so the
+ * same bytes, signature included): a polling fan presents the same two tokens every second and an
+ * Ed25519 verify costs ~140 µs of CPU. Expiry is still checked on every use; revocation is not
+ * this cache's business (the session store is asked every time).
+ */
+class VerifiedCache<T extends { exp: number }> {
+  private readonly map = new Map<string, T>();
+  constructor(private readonly max: number) {}
+  get(token: string): T | undefined {
+    return this.map.get(token);
+  }
+  set(token: string, value: T): void {
+    if (this.map.size >= this.max) {
+      const oldest = this.map.keys().next().value;
+      if (oldest !== undefined) this.map.delete(oldest);
+    }
+    this.map.set(token, value);
+  }
+}
+
+const nowSeconds = () => Date.now() / 1000;
+
+/** Signs and checks access and queue tokens; both use one key but distinct `typ`, so neither passes as the other. */
+export function createTokenService(keys: SigningKeys, s: TokenSettings, cacheSize = 50_000) {
+  const accessCache = new VerifiedCache<AccessPrincipal>(cacheSize);
+  const queueCache = new VerifiedCache<QueuePass>(cacheSize);
+  const verifyOptions = (typ: string) => ({
+    algorithms: [JWT_ALG],
+    issuer: s.issuer,
+    audience: s.audience,
+    typ,
+    requiredClaims: ['sub', 'jti', 'exp', 'iat'],
+  });
+
+  async function signAccess(user: { id: string; role: AccessPrincipal['role']; email: string }) {
+    const jti = randomUUID();
+    const now = Math.floor(Date.now() / 1000);
+    const exp = now + s.accessTtlSeconds;
+    const token = await new SignJWT({ role: user.role, email: user.email })
+      .setProtectedHeader({ alg: JWT_ALG, typ: ACCESS_TYP, kid: keys.kid })
+      .setIssuer(s.issuer)
+      .setAudience(s.audience)
+      .setSubject(user.id)
+      .setJti(jti)
+      .setIssuedAt(now)
+      .setExpirationTime(exp)
+      .sign(keys.privateKey);
+    return { token, jti, exp, expiresIn: s.accessTtlSeconds };
+  }
+
+  /** Signature and claims only; revocation lives in the session store. */
+  async function verifyAccess(token: string): Promise<AccessPrincipal> {
+    const hit = accessCache.get(token);
+    if (hit) {
+      if (hit.exp <= nowSeconds()) throw new AppError('TOKEN_EXPIRED', 'The access token has expired');
+      return hit;
+    }
+    try {
+      const { payload } = await jwtVerify(token, keys.publicKey, verifyOptions(ACCESS_TYP));
+      const c = AccessClaims.parse(payload);
+      const principal = { userId: c.sub, role: c.role, email: c.email, jti: c.jti, exp: c.exp };
+      accessCache.set(token, principal);
+      return principal;
+    } catch (err) {
+      if (err instanceof joseErrors.JWTExpired) throw new AppError('TOKEN_EXPIRED', 'The access token has expired');
+      throw new AppError('UNAUTHENTICATED', 'The access token is missing, malformed or not valid');
+    }
+  }
+
+  async function signQueue(userId: string, concertId: string, exp: number) {
+    const jti = randomUUID();
+    const token = await new SignJWT({ cid: concertId })
+      .setProtectedHeader({ alg: JWT_ALG, typ: QUEUE_TYP, kid: keys.kid })
+      .setIssuer(s.issuer)
+      .setAudience(s.audience)
+      .setSubject(userId)
+      .setJti(jti)
+      .setIssuedAt()
+      .setExpirationTime(exp)
+      .sign(keys.privateKey);
+    return { token, jti, exp };
+  }
+
+  /** Any defect (forged, expired, wrong type) is the same to a client: not a queue token of ours. */
+  async function verifyQueue(token: string): Promise<QueuePass> {
+    const hit = queueCache.get(token);
+    if (hit && hit.exp > nowSeconds()) return hit;
+    try {
+      const { payload } = await jwtVerify(token, keys.publicKey, verifyOptions(QUEUE_TYP));
+      const c = QueueClaims.parse(payload);
+      const pass = { userId: c.sub, concertId: c.cid, jti: c.jti, exp: c.exp };
+      queueCache.set(token, pass);
+      return pass;
+    } catch {
+      throw new AppError('QUEUE_TOKEN_INVALID', 'The queue token is missing or not valid');
+    }
+  }
+
+  return { signAccess, verifyAccess, signQueue, verifyQueue };
+}
+export type TokenService = ReturnType<typeof createTokenService>;

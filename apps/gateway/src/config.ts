@@ -1,0 +1,51 @@
+import { z } from 'zod';
+import { BaseConfig, boolFromEnv } from '@concert/service-kit';
+
+const int = (def: number) => z.coerce.number().int().positive().default(def);
+
+/** One URL or several replicas' URLs, comma-separated (the internal client spreads calls over them). */
+const urlList = (def: string) =>
+  z
+    .string()
+    .default(def)
+    .refine((s) => s.split(',').map((u) => u.trim()).filter(Boolean).every((u) => z.url().safeParse(u).success), 'must be URL[,URL...]');
+
+/** Gateway env. Rate-limit defaults are generous: a 10,000-fan load test from one host must pass. */
+export const GatewayConfig = BaseConfig.extend({
+  GATEWAY_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  HOST: z.string().default('127.0.0.1'),
+  QUEUE_SERVICE_URL: urlList('http://127.0.0.1:8081'),
+  BOOKING_SERVICE_URL: urlList('http://127.0.0.1:8082'),
+  PAYMENT_SERVICE_URL: urlList('http://127.0.0.1:8083'),
+  UPSTREAM_TIMEOUT_MS: int(5000),
+
+  JWT_PRIVATE_KEY: z.string().optional(),
+  JWT_PUBLIC_KEY: z.string().optional(),
+  /** Where local runs keep a generated key pair; default `<repo root>/.secrets/jwt-keys.json`. */
+  JWT_KEYS_FILE: z.string().optional(),
+  JWT_ISSUER: z.string().min(1).default('concert-gateway'),
+  JWT_AUDIENCE: z.string().min(1).default('concert-api'),
+  ACCESS_TOKEN_TTL_SECONDS: int(3600),
+  /** Upper bound of a queue token's life; it also never outlives the concert's booking window. */
+  QUEUE_TOKEN_TTL_SECONDS: int(86_400),
+
+  RATE_LIMIT_ENABLED: boolFromEnv.default(true),
+  /** Loopback clients are exempt from the per-IP limit unless this is true (tests set it). */
+  RATE_LIMIT_LOOPBACK: boolFromEnv.default(false),
+  /** Redis key prefix of the counters; tests give each gateway its own. */
+  RATE_LIMIT_KEY_PREFIX: z.string().regex(/^[\w:.-]{1,64}$/).default('rl'),
+  RATE_LIMIT_IP_POINTS: int(1000),
+  RATE_LIMIT_IP_DURATION_SECONDS: int(1),
+  RATE_LIMIT_USER_POINTS: int(1000),
+  RATE_LIMIT_USER_DURATION_SECONDS: int(10),
+  RATE_LIMIT_ENQUEUE_POINTS: int(20),
+  RATE_LIMIT_ENQUEUE_DURATION_SECONDS: int(60),
+  RATE_LIMIT_LOGIN_POINTS: int(30),
+  RATE_LIMIT_LOGIN_DURATION_SECONDS: int(60),
+  /** In-process cache of concert lookups on the enqueue path (0 disables). */
+  CONCERT_CACHE_MS: z.coerce.number().int().min(0).default(1000),
+});
+export type GatewayConfig = z.infer<typeof GatewayConfig>;
+
+export const listenPort = (c: GatewayConfig) => c.GATEWAY_PORT ?? c.PORT ?? 8080;

@@ -1,0 +1,51 @@
+import type { Redis } from 'ioredis';
+import { AppError } from '@concert/service-kit';
+
+// Keys from DESIGN.md. No hash tags: a user's keys are never used together in one script.
+const activeKey = (userId: string) => `token:active:${userId}`;
+const blacklistKey = (jti: string) => `token:blacklist:${jti}`;
+
+// Why a script: a logout must not delete the session a newer login just created.
+const DELETE_IF_SAME = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
+
+export type SessionState = 'active' | 'revoked';
+
+/** Without its session store the gateway cannot tell a live token from a revoked one: 503, not 500. */
+async function storeCall<T>(op: () => Promise<T>): Promise<T> {
+  try {
+    return await op();
+  } catch (err) {
+    throw new AppError('UPSTREAM_UNAVAILABLE', `session store unavailable: ${(err as Error).message}`);
+  }
+}
+
+/** The user's one live session and the per-jti blacklist, in Redis. */
+export function createSessionRepository(redis: Redis) {
+  return {
+    /** A new login replaces the previous session: its token no longer matches `token:active`. */
+    async activate(userId: string, jti: string, ttlSeconds: number): Promise<void> {
+      await storeCall(() => redis.set(activeKey(userId), jti, 'EX', ttlSeconds));
+    },
+
+    /** Blacklists the jti for exactly the token's remaining lifetime, so the set never grows unbounded. */
+    async revoke(userId: string, jti: string, exp: number): Promise<void> {
+      const remaining = exp - Math.floor(Date.now() / 1000);
+      const tx = redis.multi();
+      if (remaining > 0) tx.set(blacklistKey(jti), '1', 'EX', remaining);
+      tx.eval(DELETE_IF_SAME, 1, activeKey(userId), jti);
+      await storeCall(() => tx.exec());
+    },
+
+    async state(userId: string, jti: string): Promise<SessionState> {
+      return storeCall(async () => {
+        const res = await redis.pipeline().exists(blacklistKey(jti)).get(activeKey(userId)).exec();
+        if (!res) throw new Error('redis pipeline returned nothing');
+        const [[blErr, blacklisted], [activeErr, active]] = res as [[Error | null, number], [Error | null, string | null]];
+        if (blErr) throw blErr;
+        if (activeErr) throw activeErr;
+        return blacklisted === 0 && active === jti ? 'active' : 'revoked';
+      });
+    },
+  };
+}
+export type SessionRepository = ReturnType<typeof createSessionRepository>;

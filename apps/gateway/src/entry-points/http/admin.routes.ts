@@ -1,0 +1,37 @@
+import { Router } from 'express';
+import { CreateConcertRequest, QueuePolicy, UpdateConcertRequest } from '@concert/contracts';
+import { parseBody } from '@concert/service-kit';
+import { requireAdmin } from '../../auth/middleware';
+import type { RouteDeps } from './deps';
+import { pathId } from './request-parts';
+
+export function adminRoutes(d: RouteDeps): Router {
+  const r = Router();
+  r.use('/admin', d.authenticate, requireAdmin);
+
+  r.post('/admin/concerts', async (req, res) => {
+    const body = parseBody(CreateConcertRequest, req);
+    res.status(201).json(await d.services.booking.createConcert(body));
+  });
+
+  r.patch('/admin/concerts/:id', async (req, res) => {
+    const id = pathId(req, 'id', 'CONCERT_NOT_FOUND');
+    const body = parseBody(UpdateConcertRequest, req);
+    res.json(await d.services.booking.updateConcert(id, body));
+  });
+
+  r.put('/admin/concerts/:id/queue-policy', async (req, res) => {
+    const id = pathId(req, 'id', 'CONCERT_NOT_FOUND');
+    const body = parseBody(QueuePolicy, req);
+    await d.services.booking.getConcert(id);
+    res.json(await d.services.queue.setPolicy(id, body));
+  });
+
+  r.get('/admin/concerts/:id/queue', async (req, res) => {
+    const id = pathId(req, 'id', 'CONCERT_NOT_FOUND');
+    await d.services.booking.getConcert(id);
+    res.json(await d.services.queue.stats(id));
+  });
+
+  return r;
+}

@@ -1,0 +1,88 @@
+import type { AddressInfo } from 'node:net';
+import { Redis } from 'ioredis';
+import { createLogger, createMetrics, serve, type Logger } from '@concert/service-kit';
+import { createApp } from './app';
+import { loadSigningKeys } from './auth/keys';
+import { createAuthentication } from './auth/middleware';
+import { createTokenService } from './auth/tokens';
+import { listenPort, type GatewayConfig } from './config';
+import { createPaidGraceRepository } from './data-access/paid-grace.repository';
+import { bookingApi, paymentApi, queueApi, type Services } from './data-access/services';
+import { createSessionRepository } from './data-access/session.repository';
+import { createUpstream } from './data-access/upstream';
+import { createRateLimits } from './rate-limits';
+
+export interface StartedGateway {
+  port: number;
+  stop(): Promise<void>;
+}
+
+/** Wires Redis, keys, upstream clients and the HTTP server. Tests start the gateway in-process with it. */
+export async function start(config: GatewayConfig, opts: { logger?: Logger } = {}): Promise<StartedGateway> {
+  const logger = opts.logger ?? createLogger('gateway', config.LOG_LEVEL);
+  const metrics = createMetrics('gateway');
+  const authFailures = metrics.counter('gateway_auth_failures_total', 'Requests refused for authentication or authorization, by code', ['code']);
+  const rateLimited = metrics.counter('gateway_rate_limited_total', 'Requests refused by a rate limit, by limiter', ['limiter']);
+  const upstreamErrors = metrics.counter('gateway_upstream_errors_total', 'Failed calls to internal services, by service and kind', ['service', 'kind']);
+  const queueTokensIssued = metrics.counter('gateway_queue_tokens_issued_total', 'Queue tokens issued (created=false: already queued)', ['created']);
+
+  const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 2, enableAutoPipelining: true });
+  redis.on('error', (err) => logger.warn({ err }, 'redis error'));
+
+  const keys = await loadSigningKeys({ privatePem: config.JWT_PRIVATE_KEY, publicPem: config.JWT_PUBLIC_KEY, keysFile: config.JWT_KEYS_FILE });
+  const tokens = createTokenService(keys, { issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, accessTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS });
+  const sessions = createSessionRepository(redis);
+  const limits = createRateLimits(redis, config, { logger, limited: rateLimited });
+  const { authenticate } = createAuthentication({ tokens, sessions, limits });
+
+  const up = (name: 'queue' | 'booking' | 'payment', url: string) =>
+    createUpstream(name, url, config.INTERNAL_TOKEN, config.UPSTREAM_TIMEOUT_MS, { logger, errors: upstreamErrors });
+  const services: Services = {
+    queue: queueApi(up('queue', config.QUEUE_SERVICE_URL)),
+    booking: bookingApi(up('booking', config.BOOKING_SERVICE_URL), config.CONCERT_CACHE_MS),
+    payment: paymentApi(up('payment', config.PAYMENT_SERVICE_URL)),
+  };
+
+  // Ready while at least one replica of each service answers: the client skips dead ones.
+  const healthy = (urls: string) => async () => {
+    const checks = urls.split(',').map(async (u) => {
+      const res = await fetch(new URL('/healthz', u.trim()), { signal: AbortSignal.timeout(1500) });
+      if (!res.ok) throw new Error(`${u} /healthz answered ${res.status}`);
+    });
+    await Promise.any(checks);
+  };
+  const app = createApp({
+    config,
+    services,
+    tokens,
+    sessions,
+    paidGrace: createPaidGraceRepository(redis),
+    limits,
+    authenticate,
+    queueTokensIssued,
+    logger,
+    metrics,
+    authFailures,
+    readiness: {
+      redis: async () => {
+        await redis.ping();
+      },
+      'queue-service': healthy(config.QUEUE_SERVICE_URL),
+      'booking-service': healthy(config.BOOKING_SERVICE_URL),
+      'payment-service': healthy(config.PAYMENT_SERVICE_URL),
+    },
+  });
+
+  const { server, shutdown } = await serve({
+    app,
+    port: listenPort(config),
+    host: config.HOST,
+    logger,
+    shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+    closers: [() => redis.quit()],
+  });
+  return {
+    port: (server.address() as AddressInfo).port,
+    stop: () => shutdown('stop'),
+  };
+}

@@ -1,0 +1,31 @@
+import { DEFAULT_SCRYPT_N } from './domain/password';
+import { z } from 'zod';
+import { BaseConfig, boolFromEnv, loadConfig } from '@concert/service-kit';
+
+export const PaymentConfig = BaseConfig.extend({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8083),
+  HOST: z.string().default('127.0.0.1'),
+  DATABASE_URL: z.string().default('postgres://payment_svc:payment_svc@127.0.0.1:5432/concert'),
+  DB_POOL_MAX: z.coerce.number().int().min(2).max(100).default(10),
+  KAFKA_TOPIC_PREFIX: z.string().default(''),
+  // Default: one group per topic namespace, so environments sharing a broker never share a group.
+  KAFKA_GROUP_ID: z.string().min(1).optional(),
+  BOOKING_SERVICE_URL: z.string().default('http://127.0.0.1:8082'),
+  ADMIN_EMAIL: z.string().optional(),
+  ADMIN_PASSWORD: z.string().optional(),
+  ADMIN_NAME: z.string().default('Administrator'),
+  MIGRATE_ON_START: boolFromEnv.default(true),
+  PASSWORD_SCRYPT_N: z.coerce.number().int().default(DEFAULT_SCRYPT_N),
+  /** Where drizzle's migration folder is; found next to the sources or the bundle when unset. */
+  MIGRATIONS_DIR: z.string().optional(),
+  /** Redis `lock:balance:{userId}` in front of balance updates: sheds load only, SQL stays the guard. */
+  BALANCE_LOCK: boolFromEnv.default(false),
+  BALANCE_CACHE_TTL_SECONDS: z.coerce.number().int().positive().default(300),
+  /** How long a duplicate request waits for the in-flight one with the same Idempotency-Key. */
+  IDEMPOTENCY_WAIT_MS: z.coerce.number().int().positive().default(5000),
+  /** Keys older than this are forgotten (a retry after that is a new request), as payment APIs do. */
+  IDEMPOTENCY_RETENTION_HOURS: z.coerce.number().positive().default(24),
+});
+export type PaymentConfig = z.infer<typeof PaymentConfig>;
+
+export const readConfig = (env: NodeJS.ProcessEnv = process.env): PaymentConfig => loadConfig(PaymentConfig, env);

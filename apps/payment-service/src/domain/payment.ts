@@ -1,0 +1,43 @@
+import { AppError } from '@concert/service-kit';
+
+export type ReservationStatus = 'TEMPORARILY_RESERVED' | 'CONFIRMED' | 'CANCELLED' | 'EXPIRED';
+
+export interface PayableView {
+  userId: string;
+  status: ReservationStatus;
+  price: string | null;
+  reservedUntil: Date | null;
+}
+
+export interface PriorPayment {
+  status: 'COMPLETED' | 'REFUNDED';
+}
+
+/**
+ * Whether `userId` may pay this reservation now, and how much. Throws the refusal the API
+ * promises. Order matters: a stranger learns nothing (404), a paid hold says so (409) even
+ * after its deadline, and an ended or overdue hold is gone (410).
+ */
+export function decidePayment(
+  reservation: PayableView | undefined,
+  prior: PriorPayment | undefined,
+  userId: string,
+  now: Date,
+): { amount: string } {
+  if (!reservation || reservation.userId !== userId) {
+    throw new AppError('RESERVATION_NOT_FOUND', 'Reservation not found');
+  }
+  if (prior?.status === 'COMPLETED' || reservation.status === 'CONFIRMED') {
+    throw new AppError('ALREADY_PAID', 'This reservation is already paid');
+  }
+  if (
+    prior?.status === 'REFUNDED' ||
+    reservation.status !== 'TEMPORARILY_RESERVED' ||
+    !reservation.reservedUntil ||
+    reservation.reservedUntil.getTime() <= now.getTime()
+  ) {
+    throw new AppError('RESERVATION_EXPIRED', 'The reservation has expired or was cancelled');
+  }
+  if (!reservation.price) throw new AppError('RESERVATION_NOT_FOUND', 'Reservation not found');
+  return { amount: reservation.price };
+}

@@ -1,0 +1,63 @@
+import { topicName, type Topic } from '@concert/contracts';
+import { consumeWithInbox } from '@concert/db';
+import type { IncomingMessage } from '@concert/messaging';
+import { requestContext } from '@concert/service-kit';
+import type { z } from 'zod';
+import type { PaymentTx } from '../../data-access/db';
+import { inbox } from '../../data-access/schema';
+import type { Deps } from '../../use-cases/deps';
+
+export interface HandlerContext {
+  deps: Deps;
+  msg: IncomingMessage;
+  /** Runs once the inbox transaction has committed (cache refresh, metrics). */
+  afterCommit(fn: () => Promise<void>): void;
+}
+
+export interface EventHandler<S extends z.ZodTypeAny> {
+  topic: Topic;
+  schema: S;
+  handle(tx: PaymentTx, event: z.infer<S>, ctx: HandlerContext): Promise<void>;
+}
+
+export const INBOX_CONSUMER = 'payment-service';
+
+/**
+ * One Kafka handler for all consumed topics: the event id goes into the inbox in the same
+ * transaction as the effect, so a redelivered event changes nothing. An event that breaks its
+ * contract is logged and skipped — retrying it forever would stall its partition.
+ */
+export function createEventDispatcher(deps: Deps, handlers: EventHandler<z.ZodTypeAny>[]) {
+  const byTopic = new Map(handlers.map((h) => [topicName(h.topic, deps.config.KAFKA_TOPIC_PREFIX), h]));
+  const topics = [...byTopic.keys()];
+
+  async function handle(msg: IncomingMessage): Promise<void> {
+    const handler = byTopic.get(msg.topic);
+    if (!handler) return;
+    const after: Array<() => Promise<void>> = [];
+    const requestId = msg.headers['x-request-id'];
+    const run = consumeWithInbox({
+      db: deps.db,
+      inbox,
+      consumer: INBOX_CONSUMER,
+      handler: async (tx, envelope) => {
+        const parsed = handler.schema.safeParse(envelope);
+        if (!parsed.success) {
+          deps.logger.error(
+            { topic: msg.topic, offset: msg.offset, issues: parsed.error.issues },
+            'event does not match its contract; skipped',
+          );
+          return;
+        }
+        await handler.handle(tx, parsed.data, { deps, msg, afterCommit: (fn) => after.push(fn) });
+      },
+    });
+    const work = async () => {
+      await run(msg);
+      for (const fn of after) await fn().catch((err) => deps.logger.warn({ err }, 'after-commit step failed'));
+    };
+    await (requestId ? requestContext.run({ requestId }, work) : work());
+  }
+
+  return { topics, handle };
+}

@@ -1,0 +1,111 @@
+import { setScryptCost } from './domain/password';
+import { Redis } from 'ioredis';
+import { TOPIC_PARTITIONS, TOPICS, topicName } from '@concert/contracts';
+import { createDb, createPool, startOutboxRelay } from '@concert/db';
+import { migrate } from './data-access/migrations';
+import { createKafka, createKafkaPublisher, createKafkaSubscriber, ensureTopics } from '@concert/messaging';
+import { consumerReady, createInternalClient, createLogger, postgresReady, redisReady, serve } from '@concert/service-kit';
+import { createApp } from './app';
+import type { PaymentConfig } from './config';
+import { createBalanceCache } from './data-access/balance.cache';
+import { deleteExpiredKeys } from './data-access/idempotency.repository';
+import { DB_SCHEMA, schema } from './data-access/schema';
+import { createEventDispatcher, type EventHandler } from './entry-points/messaging/handler';
+import { paymentRefundRequestedConsumer } from './entry-points/messaging/payment-refund-requested.consumer';
+import {
+  reservationCancelledConsumer,
+  reservationExpiredConsumer,
+  seatReservedConsumer,
+} from './entry-points/messaging/reservation-events.consumer';
+import { createPaymentMetrics } from './metrics';
+import type { Deps } from './use-cases/deps';
+import { ensureFirstAdmin } from './use-cases/users';
+import type { z } from 'zod';
+
+export const SERVICE = 'payment-service';
+
+export interface RunningService {
+  port: number;
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** Wires the service and starts serving; tests call it in-process, main.ts calls it once. */
+export async function start(config: PaymentConfig): Promise<RunningService> {
+  const logger = createLogger(SERVICE, config.LOG_LEVEL);
+  setScryptCost(config.PASSWORD_SCRYPT_N);
+  if (config.MIGRATE_ON_START) {
+    await migrate(config.DATABASE_URL, config.MIGRATIONS_DIR);
+  }
+  const pool = createPool(config.DATABASE_URL, { max: config.DB_POOL_MAX, applicationName: SERVICE, statementTimeoutMs: 30_000 });
+  const db = createDb(pool, schema);
+  const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 2, enableOfflineQueue: true });
+  redis.on('error', (err) => logger.warn({ err }, 'redis error'));
+  const metrics = createPaymentMetrics();
+
+  const kafka = createKafka({ clientId: SERVICE, brokers: config.KAFKA_BROKERS, logger });
+  const consumed: EventHandler<z.ZodTypeAny>[] = [
+    seatReservedConsumer,
+    reservationExpiredConsumer,
+    reservationCancelledConsumer,
+    paymentRefundRequestedConsumer,
+  ];
+  const produced = [TOPICS.paymentCompleted, TOPICS.paymentRefunded];
+  await ensureTopics(
+    kafka,
+    [...produced, ...consumed.map((c) => c.topic)].map((t) => ({ topic: topicName(t, config.KAFKA_TOPIC_PREFIX), partitions: TOPIC_PARTITIONS })),
+  );
+  const publisher = createKafkaPublisher(kafka);
+  await publisher.connect();
+  const relay = startOutboxRelay({ pool, schemaName: DB_SCHEMA, publisher, logger, registry: metrics.registry });
+  metrics.readOutboxLagWith(() => relay.lag());
+
+  const deps: Deps = {
+    config,
+    db,
+    redis,
+    cache: createBalanceCache(redis, config.BALANCE_CACHE_TTL_SECONDS),
+    booking: createInternalClient(config.BOOKING_SERVICE_URL, config.INTERNAL_TOKEN),
+    logger,
+    metrics,
+  };
+
+  if (config.ADMIN_EMAIL && config.ADMIN_PASSWORD) {
+    await ensureFirstAdmin(db, { email: config.ADMIN_EMAIL, password: config.ADMIN_PASSWORD, name: config.ADMIN_NAME }, logger);
+  }
+
+  // Every replica may run it: deleting already-deleted keys is harmless.
+  const retention = setInterval(() => {
+    deleteExpiredKeys(db, config.IDEMPOTENCY_RETENTION_HOURS).catch((err: unknown) =>
+      logger.warn({ err }, 'idempotency key cleanup failed'),
+    );
+  }, 15 * 60_000);
+  retention.unref();
+
+  const dispatcher = createEventDispatcher(deps, consumed);
+  const subscriber = createKafkaSubscriber(kafka, { logger });
+  await subscriber.run({
+    groupId: config.KAFKA_GROUP_ID ?? `${config.KAFKA_TOPIC_PREFIX}payment-service`,
+    topics: dispatcher.topics,
+    handler: dispatcher.handle,
+    fromBeginning: true,
+    partitionsConsumedConcurrently: 3,
+  });
+
+  const app = createApp(deps, {
+    postgres: postgresReady(pool),
+    redis: redisReady(redis),
+    kafka: consumerReady(subscriber),
+  });
+  const { server, shutdown } = await serve({
+    app,
+    port: config.PORT,
+    host: config.HOST,
+    logger,
+    shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+    closers: [() => clearInterval(retention), () => subscriber.stop(), () => relay.stop(), () => publisher.disconnect(), () => redis.quit(), () => pool.end()],
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.PORT;
+  return { port, url: `http://${config.HOST}:${port}`, stop: () => shutdown('stop() called') };
+}

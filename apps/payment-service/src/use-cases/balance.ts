@@ -1,0 +1,63 @@
+import { AppError } from '@concert/service-kit';
+import { money } from '../domain/balance';
+import { requestHash } from '../domain/idempotency';
+import { appendLedger, creditBalance, listLedger, readBalance } from '../data-access/balance.repository';
+import type { Deps } from './deps';
+import { idempotently, refreshBalanceCache, withBalanceLock } from './idempotency';
+
+export async function charge(deps: Deps, i: { userId: string; amount: string; idempotencyKey: string }) {
+  const ref = { userId: i.userId, scope: 'charge' as const, key: i.idempotencyKey };
+  const result = await withBalanceLock(deps, i.userId, () =>
+    idempotently(deps, ref, requestHash('charge', { amount: i.amount }), async (tx) => {
+      const change = await creditBalance(tx, i.userId, i.amount);
+      if (!change) throw new AppError('USER_NOT_FOUND', 'User not found');
+      const id = await appendLedger(tx, {
+        userId: i.userId,
+        type: 'CHARGE',
+        amount: i.amount,
+        change,
+        description: 'Balance charge',
+      });
+      return {
+        status: 200,
+        body: { balance: money(change.balance), transactionId: String(id) },
+        balance: { userId: i.userId, balance: money(change.balance), version: change.version },
+      };
+    }),
+  );
+  if (!result.replayed) deps.metrics.charges.inc();
+  return result;
+}
+
+/** Cache-aside: Redis first, the database on a miss (then cached unless a newer balance got there first). */
+export async function getBalance(deps: Deps, userId: string): Promise<{ balance: string }> {
+  const cached = await deps.cache.get(userId).catch(() => undefined);
+  if (cached) return { balance: cached };
+  const row = await readBalance(deps.db, userId);
+  if (!row) throw new AppError('USER_NOT_FOUND', 'User not found');
+  const balance = money(row.balance);
+  await refreshBalanceCache(deps, { userId, balance, version: row.version });
+  return { balance };
+}
+
+export async function listTransactions(deps: Deps, userId: string, limit: number, cursor?: string) {
+  // One extra row tells whether another page exists without a COUNT.
+  const rows = await listLedger(deps.db, userId, limit + 1, cursor === undefined ? undefined : Number(cursor));
+  const page = rows.slice(0, limit);
+  if (page.length === 0 && cursor === undefined && !(await readBalance(deps.db, userId))) {
+    throw new AppError('USER_NOT_FOUND', 'User not found');
+  }
+  return {
+    items: page.map((r) => ({
+      id: String(r.id),
+      type: r.type,
+      amount: money(r.amount),
+      previousBalance: money(r.previousBalance),
+      newBalance: money(r.newBalance),
+      relatedId: r.relatedId,
+      description: r.description,
+      createdAt: r.createdAt.toISOString(),
+    })),
+    nextCursor: rows.length > limit ? String(page[page.length - 1]!.id) : null,
+  };
+}

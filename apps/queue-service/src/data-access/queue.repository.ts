@@ -1,0 +1,171 @@
+import type { Redis } from 'ioredis';
+import type { QueuePolicy, QueueStats } from '@concert/contracts';
+import type { EntryState } from '../domain/queue-entry';
+import { concertKeys, concertsKey } from './keys';
+import { LuaScript } from './lua-script';
+import { COMPLETE, ENQUEUE, IS_LIVE, LEAVE, STATS, STATUS, TICK } from './queue.lua';
+
+const scripts = {
+  enqueue: new LuaScript('enqueue', ENQUEUE),
+  status: new LuaScript('status', STATUS),
+  tick: new LuaScript('tick', TICK),
+  leave: new LuaScript('leave', LEAVE),
+  complete: new LuaScript('complete', COMPLETE),
+  stats: new LuaScript('stats', STATS),
+  isLive: new LuaScript('isLive', IS_LIVE),
+};
+
+export interface QueueDefaults {
+  admitPerSecond: number;
+  maxActive: number;
+  activeTtlSeconds: number;
+}
+
+export interface TickSettings {
+  tickMs: number;
+  waitingIdleMs: number;
+  /** Upper bound on admissions per concert per tick, keeps one script run short. */
+  maxBatch: number;
+}
+
+export interface TickResult {
+  expired: number;
+  evicted: number;
+  admitted: number;
+  waiting: number;
+  active: number;
+}
+
+export interface EntryResult extends EntryState {
+  /** Expired active members this call removed (for the metrics). */
+  pruned: number;
+}
+
+export type QueueRepository = ReturnType<typeof createQueueRepository>;
+
+export function createQueueRepository(redis: Redis, opts: { keyPrefix: string; defaults: QueueDefaults; tick: TickSettings }) {
+  const { keyPrefix, defaults } = opts;
+  const keysOf = (concertId: string) => concertKeys(keyPrefix, concertId);
+  const defaultArgs = [defaults.admitPerSecond, defaults.maxActive, defaults.activeTtlSeconds];
+  const entryKeys = (concertId: string) => {
+    const k = keysOf(concertId);
+    return [k.waiting, k.active, k.seen, k.admittedAt, k.policy, k.stats];
+  };
+
+  return {
+    async enqueue(concertId: string, userId: string): Promise<EntryResult> {
+      const raw = await scripts.enqueue.run(redis, [...entryKeys(concertId), keysOf(concertId).seq], [
+        userId,
+        ...defaultArgs,
+        opts.tick.tickMs,
+      ]);
+      const entry = parseEntry(raw);
+      // After the script: the ticker drops a concert only if it is still empty after removing it
+      // (see forgetIfEmpty), so adding here afterwards can never be lost.
+      if (entry.created) await redis.sadd(concertsKey(keyPrefix), concertId);
+      return entry;
+    },
+
+    async status(concertId: string, userId: string): Promise<EntryResult> {
+      return parseEntry(await scripts.status.run(redis, entryKeys(concertId), [userId, ...defaultArgs]));
+    },
+
+    async leave(concertId: string, userId: string): Promise<boolean> {
+      const k = keysOf(concertId);
+      return Number(await scripts.leave.run(redis, [k.waiting, k.active, k.seen, k.admittedAt], [userId])) > 0;
+    },
+
+    /** Ends an active slot; `notAfterMs` keeps a slot admitted after that time (see COMPLETE). */
+    async complete(concertId: string, userId: string, notAfterMs?: number): Promise<'completed' | 'not-active' | 'newer-slot'> {
+      const k = keysOf(concertId);
+      const r = Number(await scripts.complete.run(redis, [k.active, k.admittedAt], [userId, notAfterMs ?? '']));
+      return r === 1 ? 'completed' : r === -1 ? 'newer-slot' : 'not-active';
+    },
+
+    async stats(concertId: string): Promise<QueueStats> {
+      const k = keysOf(concertId);
+      const r = (await scripts.stats.run(redis, [k.waiting, k.active, k.policy, k.stats], defaultArgs)) as number[];
+      const [waiting, active, admittedTotal, admitPerSecond, maxActive, activeTtlSeconds] = r.map(Number) as [
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+      ];
+      return { waiting, active, admittedTotal, admitPerSecond, maxActive, activeTtlSeconds };
+    },
+
+    async setPolicy(concertId: string, policy: QueuePolicy): Promise<void> {
+      await redis.hset(keysOf(concertId).policy, {
+        admitPerSecond: policy.admitPerSecond,
+        maxActive: policy.maxActive,
+        activeTtlSeconds: policy.activeTtlSeconds,
+      });
+    },
+
+    liveConcerts(): Promise<string[]> {
+      return redis.smembers(concertsKey(keyPrefix));
+    },
+
+    async tick(concertId: string): Promise<TickResult> {
+      const { tickMs, waitingIdleMs, maxBatch } = opts.tick;
+      const raw = (await scripts.tick.run(redis, entryKeys(concertId), [...defaultArgs, tickMs, waitingIdleMs, maxBatch])) as number[];
+      const [expired, evicted, admitted, waiting, active] = raw.map(Number) as [number, number, number, number, number];
+      return { expired, evicted, admitted, waiting, active };
+    },
+
+    /**
+     * Drops an empty concert from the ticker's set. Remove first, then look again: an enqueue
+     * that slipped in either is seen by the second look (and the concert is put back) or adds
+     * the concert itself after our removal.
+     */
+    async forgetIfEmpty(concertId: string): Promise<void> {
+      const set = concertsKey(keyPrefix);
+      await redis.srem(set, concertId);
+      const k = keysOf(concertId);
+      if (Number(await scripts.isLive.run(redis, [k.waiting, k.active], [])) > 0) await redis.sadd(set, concertId);
+    },
+
+    /** Waiting and unexpired active counts of every live concert, for the gauges. */
+    async counts(): Promise<Array<{ concertId: string; waiting: number; active: number }>> {
+      const ids = await redis.smembers(concertsKey(keyPrefix));
+      if (ids.length === 0) return [];
+      const now = Date.now();
+      const pipe = redis.pipeline();
+      for (const id of ids) {
+        const k = keysOf(id);
+        pipe.zcard(k.waiting);
+        pipe.zcount(k.active, `(${now}`, '+inf');
+      }
+      const res = (await pipe.exec()) ?? [];
+      return ids.map((concertId, i) => ({
+        concertId,
+        waiting: Number(res[2 * i]?.[1] ?? 0),
+        active: Number(res[2 * i + 1]?.[1] ?? 0),
+      }));
+    },
+  };
+}
+
+const STATUSES = ['WAITING', 'ACTIVE', 'EXPIRED'] as const;
+
+function parseEntry(raw: unknown): EntryResult {
+  if (!Array.isArray(raw) || raw.length < 10) throw new Error('unexpected queue script reply');
+  const [status, position, activeUntil, created, aps, maxActive, ttl, active, rate, pruned] = raw as unknown[];
+  const st = STATUSES.find((s) => s === status);
+  if (!st) throw new Error(`unexpected queue status ${String(status)}`);
+  const measured = typeof rate === 'string' && rate !== '' ? Number(rate) : NaN;
+  return {
+    status: st,
+    position: Number(position),
+    activeUntilMs: st === 'ACTIVE' ? Number(activeUntil) : null,
+    created: Number(created) === 1,
+    admitPerSecond: Number(aps),
+    maxActive: Number(maxActive),
+    activeTtlSeconds: Number(ttl),
+    active: Number(active),
+    measuredRate: Number.isFinite(measured) ? measured : null,
+    pruned: Number(pruned),
+  };
+}

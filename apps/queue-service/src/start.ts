@@ -1,0 +1,87 @@
+import { Redis } from 'ioredis';
+import { TOPIC_PARTITIONS, TOPICS, topicName } from '@concert/contracts';
+import { createKafka, createKafkaSubscriber, ensureTopics } from '@concert/messaging';
+import { consumerReady, createLogger, createMetrics, redisReady, serve } from '@concert/service-kit';
+import { createApp } from './app';
+import { leaseMsOf, type QueueServiceConfig } from './config';
+import { tickerLeaseKey } from './data-access/keys';
+import { createLease } from './data-access/lease.repository';
+import { createQueueRepository } from './data-access/queue.repository';
+import { startAdmissionTicker } from './entry-points/scheduler/admission.ticker';
+import { paymentCompletedHandler } from './entry-points/messaging/payment-completed.consumer';
+import { createQueueMetrics } from './queue-metrics';
+
+const SERVICE = 'queue-service';
+
+export interface StartedQueueService {
+  port: number;
+  stop(): Promise<void>;
+}
+
+export async function start(config: QueueServiceConfig): Promise<StartedQueueService> {
+  const logger = createLogger(SERVICE, config.LOG_LEVEL);
+  const metrics = createMetrics(SERVICE);
+  const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 2, enableAutoPipelining: true });
+
+  const repo = createQueueRepository(redis, {
+    keyPrefix: config.REDIS_KEY_PREFIX,
+    defaults: {
+      admitPerSecond: config.QUEUE_DEFAULT_ADMIT_PER_SECOND,
+      maxActive: config.QUEUE_DEFAULT_MAX_ACTIVE,
+      activeTtlSeconds: config.QUEUE_DEFAULT_ACTIVE_TTL_SECONDS,
+    },
+    tick: { tickMs: config.QUEUE_TICK_MS, waitingIdleMs: config.QUEUE_WAITING_IDLE_SECONDS * 1000, maxBatch: 1000 },
+  });
+  const queueMetrics = createQueueMetrics(metrics, repo);
+
+  const kafka = createKafka({ clientId: SERVICE, brokers: config.KAFKA_BROKERS, logger });
+  const paymentCompleted = topicName(TOPICS.paymentCompleted, config.KAFKA_TOPIC_PREFIX);
+  const subscriber = createKafkaSubscriber(kafka, { logger });
+  try {
+    await ensureTopics(kafka, [{ topic: paymentCompleted, partitions: TOPIC_PARTITIONS }]);
+    await subscriber.run({
+      groupId: config.KAFKA_GROUP_ID ?? `${config.KAFKA_TOPIC_PREFIX}queue-service`,
+      topics: [paymentCompleted],
+      fromBeginning: config.KAFKA_FROM_BEGINNING,
+      handler: paymentCompletedHandler({ repo, metrics: queueMetrics, logger }),
+    });
+  } catch (err) {
+    await subscriber.stop().catch(() => undefined);
+    redis.disconnect();
+    throw err;
+  }
+
+  const ticker = config.QUEUE_TICKER_ENABLED
+    ? startAdmissionTicker({
+        repo,
+        lease: createLease(redis, tickerLeaseKey(config.REDIS_KEY_PREFIX), leaseMsOf(config)),
+        metrics: queueMetrics,
+        logger,
+        tickMs: config.QUEUE_TICK_MS,
+      })
+    : undefined;
+
+  const app = createApp({
+    logger,
+    metrics,
+    queueMetrics,
+    repo,
+    internalToken: config.INTERNAL_TOKEN,
+    readiness: {
+      redis: redisReady(redis),
+      kafka: consumerReady(subscriber),
+    },
+  });
+
+  const { server, shutdown } = await serve({
+    app,
+    port: config.PORT,
+    host: config.HOST,
+    logger,
+    shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+    closers: [() => ticker?.stop(), () => subscriber.stop(), () => redis.quit()],
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.PORT;
+  return { port, stop: () => shutdown('stop() called') };
+}

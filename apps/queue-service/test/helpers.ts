@@ -1,0 +1,96 @@
+import { Redis } from 'ioredis';
+import { randomUUID } from 'node:crypto';
+import { INTERNAL_TOKEN_HEADER, type QueueEntry, type QueueStats } from '@concert/contracts';
+import { testKafkaBrokers, testRedisUrl, uniqueName } from '@concert/testing';
+import { QueueServiceConfig } from '../src/config';
+import { start, type StartedQueueService } from '../src/start';
+
+export const TOKEN = 'test-internal-token-0123456789';
+
+/** One namespace (Redis key prefix, topic prefix, group) shared by the instances of one test. */
+export function namespace() {
+  const id = uniqueName('q');
+  return { keyPrefix: `${id}:`, topicPrefix: `${id}.`, groupId: `${id}-queue` };
+}
+
+export async function startQueue(ns: ReturnType<typeof namespace>, env: Record<string, string> = {}) {
+  const config = QueueServiceConfig.parse({
+    PORT: '0',
+    LOG_LEVEL: 'silent',
+    INTERNAL_TOKEN: TOKEN,
+    REDIS_URL: await testRedisUrl(),
+    KAFKA_BROKERS: (await testKafkaBrokers()).join(','),
+    REDIS_KEY_PREFIX: ns.keyPrefix,
+    KAFKA_TOPIC_PREFIX: ns.topicPrefix,
+    KAFKA_GROUP_ID: ns.groupId,
+    KAFKA_FROM_BEGINNING: 'true',
+    ...env,
+  });
+  const svc: StartedQueueService = await start(config);
+  return { ...svc, client: client(`http://127.0.0.1:${svc.port}`) };
+}
+
+export function client(base: string) {
+  async function call<T>(method: string, path: string, body?: unknown, token = TOKEN): Promise<{ status: number; body: T }> {
+    const res = await fetch(`${base}${path}`, {
+      method,
+      headers: { [INTERNAL_TOKEN_HEADER]: token, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
+  }
+  return {
+    call,
+    base,
+    enqueue: (concertId: string, userId: string) => call<QueueEntry>('POST', `/internal/queues/${concertId}/entries`, { userId }),
+    status: (concertId: string, userId: string) => call<QueueEntry>('GET', `/internal/queues/${concertId}/entries/${userId}`),
+    leave: (concertId: string, userId: string) => call<undefined>('DELETE', `/internal/queues/${concertId}/entries/${userId}`),
+    complete: (concertId: string, userId: string) =>
+      call<undefined>('POST', `/internal/queues/${concertId}/entries/${userId}/complete`),
+    policy: (concertId: string, p: unknown) => call<QueueStats>('PUT', `/internal/queues/${concertId}/policy`, p),
+    stats: (concertId: string) => call<QueueStats>('GET', `/internal/queues/${concertId}/stats`),
+  };
+}
+export type Client = ReturnType<typeof client>;
+
+export const ids = (n: number) => Array.from({ length: n }, () => randomUUID());
+
+/** Runs `round` repeatedly in the background (a fan's browser polling) until stop() is awaited. */
+export function background(round: () => Promise<void>, pauseMs: number) {
+  let running = true;
+  let rounds = 0;
+  const loop = (async () => {
+    while (running) {
+      await round();
+      rounds++;
+      await new Promise((r) => setTimeout(r, pauseMs));
+    }
+  })();
+  // Surface a failure at stop() rather than as an unhandled rejection.
+  loop.catch(() => undefined);
+  return {
+    get rounds() {
+      return rounds;
+    },
+    async stop() {
+      running = false;
+      await loop;
+    },
+  };
+}
+
+/** Deletes the namespace's Redis keys (the lease included) once a test file is done. */
+export async function dropNamespace(ns: ReturnType<typeof namespace>): Promise<void> {
+  const redis = new Redis(await testRedisUrl());
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${ns.keyPrefix}*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length) await redis.del(...keys);
+    } while (cursor !== '0');
+  } finally {
+    await redis.quit();
+  }
+}

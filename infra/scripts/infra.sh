@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Local infrastructure without Docker: PostgreSQL, Redis, Apache Kafka (KRaft) on 127.0.0.1.
+#
+#   bash infra/scripts/infra.sh up       # idempotent: ensure postgres + redis, fetch (cached) + start
+#                                        # kafka, create topics, bootstrap databases concert + concert_test
+#   bash infra/scripts/infra.sh down     # stop kafka if these scripts started it; postgres/redis keep running
+#   bash infra/scripts/infra.sh status   # one line per component; exit 1 if any is down
+#
+# Ports: postgres 5432, redis 6379, kafka 9092 (controller 9093). State: infra/.data/ (git-ignored).
+# Kafka jars: ~/.cache/concert-kafka/<version>/libs (override with KAFKA_HOME_CACHE).
+set -euo pipefail
+# shellcheck source=lib.sh
+source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib.sh"
+S="$INFRA_SCRIPTS_DIR"
+
+up() {
+  local t0=$SECONDS
+  bash "$S/postgres.sh" ensure
+  bash "$S/redis.sh" ensure
+  bash "$S/kafka.sh" start
+  bash "$S/kafka.sh" topics
+  bash "$S/db-bootstrap.sh" concert
+  bash "$S/db-bootstrap.sh" concert_test
+  log "up in $((SECONDS - t0)) s"
+  status || true
+}
+
+down() {
+  bash "$S/kafka.sh" stop
+  # Postgres/Redis are usually the machine's own services (shared with other work): leave them.
+  if [ -f "${PG_DATA:-$INFRA_DATA_DIR/postgres}/postmaster.pid" ]; then
+    bash "$S/postgres.sh" stop
+  else
+    log "postgres on $PG_HOST:$PG_PORT left running (machine service)"
+  fi
+  log "redis on $REDIS_HOST:$REDIS_PORT left running (machine service)"
+}
+
+status() {
+  local rc=0
+  bash "$S/postgres.sh" status || rc=1
+  bash "$S/redis.sh" status || rc=1
+  bash "$S/kafka.sh" status || rc=1
+  return $rc
+}
+
+case "${1:-}" in
+  up)     up ;;
+  down)   down ;;
+  status) status ;;
+  *) echo "usage: $0 up|down|status" >&2; exit 2 ;;
+esac

@@ -1,0 +1,58 @@
+import type { IncomingMessage, MessageHandler } from '@concert/messaging';
+import type { InboxTable } from './inbox-table';
+import type { Db, SchemaRecord, Tx } from './pool';
+import { withTransaction } from './transaction';
+
+/** Records the event as consumed; false means it was applied before and the effect must be skipped. */
+export async function markConsumed<S extends SchemaRecord>(
+  tx: Tx<S>,
+  inbox: InboxTable,
+  consumer: string,
+  eventId: string,
+): Promise<boolean> {
+  const inserted = await tx
+    .insert(inbox)
+    .values({ consumer, eventId })
+    .onConflictDoNothing()
+    .returning({ eventId: inbox.eventId });
+  return inserted.length > 0;
+}
+
+export interface InboxEnvelope {
+  eventId: string;
+  type: string;
+  [field: string]: unknown;
+}
+
+export interface ConsumeWithInboxOptions<S extends SchemaRecord, E extends InboxEnvelope> {
+  db: Db<S>;
+  inbox: InboxTable;
+  consumer: string;
+  /** Validates the parsed JSON (e.g. a contracts zod schema's `parse`); throwing stops delivery. */
+  parse?: (raw: unknown) => E;
+  handler: (tx: Tx<S>, envelope: E, msg: IncomingMessage) => Promise<void>;
+}
+
+/** An EventSubscriber handler: inbox insert and effect commit together, or not at all. */
+export function consumeWithInbox<S extends SchemaRecord, E extends InboxEnvelope = InboxEnvelope>(
+  o: ConsumeWithInboxOptions<S, E>,
+): MessageHandler {
+  const parse = o.parse ?? (requireEnvelope as (raw: unknown) => E);
+  return async (msg) => {
+    const envelope = parse(JSON.parse(msg.value));
+    await withTransaction(o.db, async (tx) => {
+      if (!(await markConsumed(tx, o.inbox, o.consumer, envelope.eventId))) return;
+      await o.handler(tx, envelope, msg);
+    });
+  };
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function requireEnvelope(raw: unknown): InboxEnvelope {
+  const e = raw as Partial<InboxEnvelope> | null;
+  if (!e || typeof e !== 'object' || typeof e.eventId !== 'string' || !UUID.test(e.eventId) || typeof e.type !== 'string') {
+    throw new Error('message is not an event envelope (eventId uuid and type required)');
+  }
+  return e as InboxEnvelope;
+}

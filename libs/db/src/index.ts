@@ -1,0 +1,13 @@
+export { createPool, createDb, type Db, type Tx, type PoolOptions, type SchemaRecord } from './pool';
+export { withTransaction, type TransactionOptions } from './transaction';
+export { pgErrorCode, isRetryableTxError, PG_UNIQUE_VIOLATION, PG_SERIALIZATION_FAILURE, PG_DEADLOCK_DETECTED } from './pg-errors';
+export { findMigrationsFolder, runMigrations, type MigrationOptions } from './migrations';
+export { outboxTable, OUTBOX_STATUSES, type OutboxTable, type OutboxStatus } from './outbox-table';
+export { inboxTable, type InboxTable } from './inbox-table';
+export { enqueueEvent, outboxChannel, type EnqueueEventInput, type OutboxEnvelope } from './outbox-writer';
+export { startOutboxRelay, type OutboxRelay, type OutboxRelayOptions } from './outbox-relay';
+export type { OutboxLag } from './outbox-store';
+export { redriveDead } from './redrive';
+export { outboxMetrics, type OutboxMetrics } from './outbox-metrics';
+export { markConsumed, consumeWithInbox, type ConsumeWithInboxOptions, type InboxEnvelope } from './inbox';
+export { createdAtColumn, updatedAtColumn } from './columns';

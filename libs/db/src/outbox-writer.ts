@@ -1,0 +1,42 @@
+import { sql } from 'drizzle-orm';
+import { getTableConfig } from 'drizzle-orm/pg-core';
+import type { OutboxTable } from './outbox-table';
+import type { SchemaRecord, Tx } from './pool';
+
+export interface OutboxEnvelope {
+  eventId: string;
+  type: string;
+  [field: string]: unknown;
+}
+
+export interface EnqueueEventInput {
+  topic: string;
+  /** Aggregate id: the Kafka key, so all events of one aggregate stay in order. */
+  key: string;
+  aggregateType: string;
+  envelope: OutboxEnvelope;
+  headers?: Record<string, string>;
+}
+
+export function outboxChannel(schemaName: string, tableName = 'outbox'): string {
+  return `${schemaName}_${tableName}`;
+}
+
+/** Writes the event in the caller's transaction; the NOTIFY is delivered only if it commits. */
+export async function enqueueEvent<S extends SchemaRecord>(
+  tx: Tx<S>,
+  outbox: OutboxTable,
+  e: EnqueueEventInput,
+): Promise<void> {
+  await tx.insert(outbox).values({
+    eventId: e.envelope.eventId,
+    aggregatetype: e.aggregateType,
+    aggregateid: e.key,
+    type: e.envelope.type,
+    topic: e.topic,
+    payload: e.envelope,
+    headers: e.headers ?? {},
+  });
+  const { schema, name } = getTableConfig(outbox);
+  await tx.execute(sql`select pg_notify(${outboxChannel(schema ?? 'public', name)}, '')`);
+}

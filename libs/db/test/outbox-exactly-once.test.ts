@@ -1,0 +1,91 @@
+import { randomUUID } from 'node:crypto';
+import { createDb, createPool, enqueueEvent, startOutboxRelay, type OutboxRelay } from '../src';
+import type { EventPublisher, EventSubscriber, IncomingMessage, KafkaClient } from '@concert/messaging';
+import { eventually, sleep } from '@concert/testing';
+import { eq } from 'drizzle-orm';
+import type pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testEnvelope } from './support/envelope';
+import { collect, connectedPublisher, createTopic, deleteTopics, testKafka } from './support/kafka';
+import { createTestSchema, type TestSchema } from './support/test-schema';
+
+describe('outbox: commit publishes once, rollback publishes nothing', () => {
+  let s: TestSchema;
+  let pool: pg.Pool;
+  let kafka: KafkaClient;
+  let topic: string;
+  let publisher: EventPublisher;
+  let relay: OutboxRelay;
+  let subscriber: EventSubscriber;
+  let received: IncomingMessage[];
+
+  beforeAll(async () => {
+    s = await createTestSchema();
+    pool = createPool(s.url, { max: 4, applicationName: 'outbox-exactly-once-test' });
+    kafka = await testKafka();
+    topic = await createTopic(kafka, 'outbox_once');
+    publisher = await connectedPublisher(kafka);
+    // A long fallback poll proves the commit's NOTIFY is what wakes the relay.
+    relay = startOutboxRelay({ pool, schemaName: s.schemaName, publisher, pollIntervalMs: 60_000 });
+    ({ received, subscriber } = await collect(kafka, [topic]));
+  });
+
+  afterAll(async () => {
+    await relay?.stop();
+    await subscriber?.stop();
+    await publisher?.disconnect();
+    await deleteTopics(kafka, [topic]).catch(() => undefined);
+    await pool?.end();
+    await s?.drop();
+  });
+
+  it('publishes the committed event exactly once with its headers, and never the rolled-back one', async () => {
+    const db = createDb(pool, s.tables);
+    const { items, outbox } = s.tables;
+    await eventually(() => expect(relay.isLeader()).toBe(true));
+
+    const committedId = randomUUID();
+    const committed = testEnvelope('item-created', { itemId: committedId });
+    await db.transaction(async (tx) => {
+      await tx.insert(items).values({ id: committedId, name: 'kept' });
+      await enqueueEvent(tx, outbox, {
+        topic,
+        key: committedId,
+        aggregateType: 'item',
+        envelope: committed,
+        headers: { 'x-request-id': 'req-committed' },
+      });
+    });
+
+    const rolledBackId = randomUUID();
+    const rolledBack = testEnvelope('item-created', { itemId: rolledBackId });
+    await expect(
+      db.transaction(async (tx) => {
+        await tx.insert(items).values({ id: rolledBackId, name: 'discarded' });
+        await enqueueEvent(tx, outbox, { topic, key: rolledBackId, aggregateType: 'item', envelope: rolledBack });
+        throw new Error('business rule failed');
+      }),
+    ).rejects.toThrow('business rule failed');
+
+    await eventually(() => expect(received).toHaveLength(1), { timeoutMs: 20_000 });
+    await sleep(1500); // a late duplicate or a leaked rollback would show up here
+    expect(received).toHaveLength(1);
+
+    const msg = received[0]!;
+    expect(msg.key).toBe(committedId);
+    expect(JSON.parse(msg.value)).toEqual(committed);
+    expect(msg.headers).toMatchObject({
+      'x-event-id': committed.eventId,
+      'x-event-type': 'item-created',
+      'x-request-id': 'req-committed',
+    });
+
+    const [row] = await db.select().from(outbox).where(eq(outbox.eventId, committed.eventId));
+    expect(row?.status).toBe('SENT');
+    // Woken by NOTIFY, not by the 60 s fallback poll.
+    expect(row!.sentAt!.getTime() - row!.createdAt.getTime()).toBeLessThan(2000);
+    expect(await db.select().from(outbox).where(eq(outbox.eventId, rolledBack.eventId))).toHaveLength(0);
+    expect(await db.select().from(items).where(eq(items.id, rolledBackId))).toHaveLength(0);
+    expect(await relay.lag()).toEqual({ pending: 0, oldestAgeMs: 0 });
+  });
+});

@@ -1,0 +1,6 @@
+export * from './types';
+export { createKafka, parseBrokers, type KafkaClient, type KafkaClientOptions } from './kafka-client';
+export { ensureTopics, deleteTopics, listTopics } from './topics';
+export { createKafkaPublisher, type KafkaPublisherOptions } from './kafka-publisher';
+export { createKafkaSubscriber, type KafkaSubscriberOptions } from './kafka-subscriber';
+export { backoffMs } from './backoff';

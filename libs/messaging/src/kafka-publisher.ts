@@ -1,0 +1,65 @@
+import { CompressionTypes, Partitioners, type Producer } from 'kafkajs';
+import type { KafkaClient } from './kafka-client';
+import type { EventPublisher, OutgoingMessage } from './types';
+
+export interface KafkaPublisherOptions {
+  /** Producer-level retries; kafkajs defaults to infinite for idempotent producers, which would
+   *  hang a relay forever while the broker is down, so we bound it and let the outbox retry. */
+  retries?: number;
+}
+
+export function createKafkaPublisher(kafka: KafkaClient, opts: KafkaPublisherOptions = {}): EventPublisher {
+  return new KafkaPublisher(
+    kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+      // murmur2 on the key, as the Java client: a key lands on the same partition from any producer.
+      createPartitioner: Partitioners.DefaultPartitioner,
+      retry: { retries: opts.retries ?? 5, initialRetryTime: 100, maxRetryTime: 3000 },
+    }),
+  );
+}
+
+class KafkaPublisher implements EventPublisher {
+  private connecting: Promise<void> | undefined;
+
+  constructor(private readonly producer: Producer) {
+    producer.on(producer.events.DISCONNECT, () => {
+      this.connecting = undefined;
+    });
+  }
+
+  connect(): Promise<void> {
+    this.connecting ??= this.producer.connect().catch((err: unknown) => {
+      this.connecting = undefined;
+      throw err;
+    });
+    return this.connecting;
+  }
+
+  async disconnect(): Promise<void> {
+    this.connecting = undefined;
+    await this.producer.disconnect();
+  }
+
+  async publish(messages: OutgoingMessage[]): Promise<void> {
+    if (messages.length === 0) return;
+    await this.connect();
+    await this.producer.sendBatch({
+      acks: -1,
+      compression: CompressionTypes.None,
+      topicMessages: groupByTopic(messages),
+    });
+  }
+}
+
+function groupByTopic(messages: OutgoingMessage[]) {
+  const byTopic = new Map<string, Array<{ key: string; value: string; headers?: Record<string, string> }>>();
+  for (const m of messages) {
+    let list = byTopic.get(m.topic);
+    if (!list) byTopic.set(m.topic, (list = []));
+    list.push({ key: m.key, value: m.value, ...(m.headers ? { headers: m.headers } : {}) });
+  }
+  return [...byTopic].map(([topic, msgs]) => ({ topic, messages: msgs }));
+}

@@ -1,0 +1,2 @@
+export * from './reconcile';
+export { CHECKS } from './checks';

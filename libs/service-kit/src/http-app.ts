@@ -1,0 +1,104 @@
+import { randomUUID } from 'node:crypto';
+import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
+import { PROBLEM_CONTENT_TYPE, REQUEST_ID_HEADER } from '@concert/contracts';
+import type { Logger } from './logger';
+import { requestContext } from './logger';
+import type { Metrics } from './metrics';
+import { problemFrom, sendProblem } from './problem';
+import { AppError } from './errors';
+
+export type ReadinessCheck = () => Promise<void>;
+
+export interface HttpAppOptions {
+  logger: Logger;
+  metrics: Metrics;
+  readiness: Record<string, ReadinessCheck>;
+  bodyLimit?: string;
+}
+
+/**
+ * An express app with what every service needs before its own routes: request id, JSON body
+ * parsing with a size limit, timings, `/healthz`, `/readyz`, `/metrics`. Call `finish(app)`
+ * after mounting routes to add the 404 and the one error mapper.
+ */
+export function createHttpApp({ logger, metrics, readiness, bodyLimit = '1mb' }: HttpAppOptions): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.set('etag', false);
+
+  app.use(requestIdMiddleware);
+  app.use(timing(metrics));
+  app.use(express.json({ limit: bodyLimit, type: ['application/json', 'application/*+json'] }));
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    const results = await Promise.all(
+      Object.entries(readiness).map(async ([name, check]) => {
+        try {
+          await withTimeout(check(), 2000);
+          return [name, 'ok'] as const;
+        } catch (err) {
+          logger.warn({ err, check: name }, 'readiness check failed');
+          return [name, 'fail'] as const;
+        }
+      }),
+    );
+    const checks = Object.fromEntries(results);
+    const ok = results.every(([, r]) => r === 'ok');
+    res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'unavailable', checks });
+  });
+  app.get('/metrics', async (_req, res) => {
+    res.set('content-type', metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
+  return app;
+}
+
+export function finish(app: Express, logger: Logger): Express {
+  app.use((req, _res, next) => next(new AppError('NOT_FOUND', `No route for ${req.method} ${req.path}`)));
+  const onError: ErrorRequestHandler = (err, req, res, _next) => {
+    const problem = problemFrom(err, req.path);
+    if (problem.status >= 500) logger.error({ err, path: req.path }, 'request failed');
+    sendProblem(res, problem);
+  };
+  app.use(onError);
+  return app;
+}
+
+const requestIdMiddleware: RequestHandler = (req, res, next) => {
+  const incoming = req.header(REQUEST_ID_HEADER);
+  const requestId = incoming && /^[\w-]{1,128}$/.test(incoming) ? incoming : randomUUID();
+  res.setHeader(REQUEST_ID_HEADER, requestId);
+  requestContext.run({ requestId }, () => next());
+};
+
+function timing(metrics: Metrics): RequestHandler {
+  return (req, res, next) => {
+    const end = metrics.httpDuration.startTimer();
+    res.on('finish', () => {
+      const route = req.route?.path ? `${req.baseUrl}${req.route.path}` : 'unmatched';
+      end({ method: req.method, route, status: String(res.statusCode) });
+    });
+    next();
+  };
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
+    p.then(
+      (v) => {
+        clearTimeout(t);
+        resolve(v);
+      },
+      (e) => {
+        clearTimeout(t);
+        reject(e);
+      },
+    );
+  });
+}
+
+export { PROBLEM_CONTENT_TYPE };

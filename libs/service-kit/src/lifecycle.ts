@@ -1,0 +1,59 @@
+import type { Server } from 'node:http';
+import type { Express } from 'express';
+import type { Logger } from './logger';
+
+type Closer = () => Promise<unknown> | unknown;
+
+/**
+ * Starts the HTTP server and registers graceful shutdown: stop accepting, let in-flight
+ * requests finish, then close consumers, relays and pools in the order given.
+ */
+export async function serve(opts: {
+  app: Express;
+  port: number;
+  host?: string;
+  logger: Logger;
+  closers: Closer[];
+  shutdownTimeoutMs?: number;
+}): Promise<{ server: Server; shutdown: (reason: string) => Promise<void> }> {
+  const { app, port, host = '127.0.0.1', logger, closers, shutdownTimeoutMs = 10_000 } = opts;
+  const server = await new Promise<Server>((resolve, reject) => {
+    const s = app.listen(port, host, (err?: Error) => (err ? reject(err) : resolve(s)));
+  });
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+  logger.info({ port, host }, 'listening');
+
+  let closing: Promise<void> | undefined;
+  const shutdown = (reason: string) => {
+    closing ??= (async () => {
+      logger.info({ reason }, 'shutting down');
+      const timer = setTimeout(() => {
+        logger.error('shutdown timed out; exiting');
+        process.exit(1);
+      }, shutdownTimeoutMs);
+      timer.unref();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+        // A client still sending a body we already answered keeps its socket open; in-flight
+        // requests get a grace second, then the remaining connections are cut.
+        setTimeout(() => server.closeAllConnections(), 1000).unref();
+      });
+      for (const close of closers) {
+        try {
+          await close();
+        } catch (err) {
+          logger.warn({ err }, 'error while closing');
+        }
+      }
+      clearTimeout(timer);
+      logger.info('stopped');
+    })();
+    return closing;
+  };
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(sig, () => void shutdown(sig).then(() => process.exit(0)));
+  }
+  return { server, shutdown };
+}

@@ -1,0 +1,24 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import pino, { type Logger } from 'pino';
+
+export type { Logger };
+
+/** Request-scoped context; the request id travels to Kafka headers and consumer logs. */
+export interface RequestContext {
+  requestId: string;
+}
+export const requestContext = new AsyncLocalStorage<RequestContext>();
+export const currentRequestId = () => requestContext.getStore()?.requestId;
+
+export function createLogger(service: string, level = process.env.LOG_LEVEL ?? 'info'): Logger {
+  return pino({
+    level,
+    base: { service },
+    timestamp: pino.stdTimeFunctions.isoTime,
+    mixin: () => {
+      const requestId = currentRequestId();
+      return requestId ? { requestId } : {};
+    },
+    redact: ['req.headers.authorization', 'req.headers["x-internal-token"]', '*.password', 'password'],
+  });
+}

@@ -1,0 +1,45 @@
+import type { Response } from 'express';
+import { ZodError } from 'zod';
+import { PROBLEM_CONTENT_TYPE, type Problem, problemType, type ErrorCode } from '@concert/contracts';
+import { AppError } from './errors';
+import { currentRequestId } from './logger';
+
+const TITLES: Partial<Record<ErrorCode, string>> = {
+  VALIDATION_FAILED: 'Request validation failed',
+  INTERNAL: 'Internal server error',
+};
+
+/** Maps anything thrown in a handler to a problem document; unknown errors never leak details. */
+export function problemFrom(err: unknown, _path: string): Problem {
+  if (err instanceof AppError) return build(err.code, err.message, err.status, err.errors);
+  if (err instanceof ZodError) {
+    const errors = err.issues.map((i) => ({ path: i.path.join('.') || '(body)', message: i.message }));
+    return build('VALIDATION_FAILED', 'The request is not valid', 400, errors);
+  }
+  const e = err as { type?: string; status?: number; statusCode?: number };
+  // body-parser errors carry a status and a type; they are client errors, not 500s.
+  if (e?.type === 'entity.too.large') return build('PAYLOAD_TOO_LARGE', 'The request body is too large', 413);
+  if (e?.type === 'entity.parse.failed')
+    return build('VALIDATION_FAILED', 'The request body is not valid JSON', 400, [{ path: '(body)', message: 'invalid JSON' }]);
+  if (e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported')
+    return build('UNSUPPORTED_MEDIA_TYPE', 'Unsupported request encoding', 415);
+  const status = e?.status ?? e?.statusCode;
+  if (typeof status === 'number' && status >= 400 && status < 500)
+    return build('VALIDATION_FAILED', 'The request could not be processed', 400);
+  return build('INTERNAL', 'An unexpected error occurred', 500);
+}
+
+function build(code: ErrorCode, detail: string, status: number, errors?: Problem['errors']): Problem {
+  const p: Problem = { type: problemType(code), title: TITLES[code] ?? titleOf(code), status, detail, code };
+  if (errors) p.errors = errors;
+  const requestId = currentRequestId();
+  if (requestId) p.requestId = requestId;
+  return p;
+}
+
+const titleOf = (code: string) => code.charAt(0) + code.slice(1).toLowerCase().replace(/_/g, ' ');
+
+export function sendProblem(res: Response, problem: Problem): void {
+  if (res.headersSent) return;
+  res.status(problem.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
+}

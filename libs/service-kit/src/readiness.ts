@@ -1,0 +1,20 @@
+import type { ReadinessCheck } from './http-app';
+
+/** Readiness checks every service shares: its dependencies answer, its consumer runs. */
+export const postgresReady =
+  (pool: { query(sql: string): Promise<unknown> }): ReadinessCheck =>
+  async () => {
+    await pool.query('select 1');
+  };
+
+export const redisReady =
+  (redis: { ping(): Promise<unknown> }): ReadinessCheck =>
+  async () => {
+    await redis.ping();
+  };
+
+export const consumerReady =
+  (subscriber: { healthy(): boolean }): ReadinessCheck =>
+  async () => {
+    if (!subscriber.healthy()) throw new Error('Kafka consumer is not in its group');
+  };

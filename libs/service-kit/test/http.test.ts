@@ -1,0 +1,104 @@
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { z } from 'zod';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  AppError,
+  UpstreamProblem,
+  createHttpApp,
+  createInternalClient,
+  createLogger,
+  createMetrics,
+  finish,
+  parseBody,
+  requireInternalToken,
+} from '../src';
+import { freePort } from '@concert/testing';
+
+const logger = createLogger('test', 'silent');
+let server: Server;
+let base: string;
+
+beforeAll(async () => {
+  const app = createHttpApp({ logger, metrics: createMetrics('test'), readiness: { ok: async () => undefined } });
+  app.post('/items', (req, res) => {
+    const body = parseBody(z.object({ name: z.string().min(1) }), req);
+    res.status(201).json(body);
+  });
+  app.get('/missing', () => {
+    throw new AppError('CONCERT_NOT_FOUND', 'no such concert');
+  });
+  app.get('/boom', () => {
+    throw new Error('secret connection string postgres://u:p@h');
+  });
+  app.use('/internal', requireInternalToken('a-long-internal-token'));
+  app.get('/internal/ping', (_req, res) => {
+    res.json({ pong: true });
+  });
+  finish(app, logger);
+  server = await new Promise<Server>((r) => {
+    const s = app.listen(0, '127.0.0.1', () => r(s));
+  });
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+const post = (path: string, body: string) =>
+  fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+
+describe('error mapping: every failure is problem+json, never a stack', () => {
+  it('validation → 400 VALIDATION_FAILED with the failing paths', async () => {
+    const res = await post('/items', JSON.stringify({ name: '' }));
+    expect(res.status).toBe(400);
+    expect(res.headers.get('content-type')).toContain('application/problem+json');
+    const body = await res.json();
+    expect(body).toMatchObject({ status: 400, code: 'VALIDATION_FAILED', errors: [{ path: 'name' }] });
+  });
+
+  it('malformed JSON → 400, over 1 MB → 413', async () => {
+    expect((await post('/items', '{"name":')).status).toBe(400);
+    const big = await post('/items', JSON.stringify({ name: 'x'.repeat(1_100_000) }));
+    expect(big.status).toBe(413);
+    expect(await big.json()).toMatchObject({ code: 'PAYLOAD_TOO_LARGE' });
+  });
+
+  it('typed errors keep their code and status; unknown errors hide their message', async () => {
+    const missing = await fetch(`${base}/missing`);
+    expect(missing.status).toBe(404);
+    expect(await missing.json()).toMatchObject({ code: 'CONCERT_NOT_FOUND', detail: 'no such concert' });
+    const boom = await fetch(`${base}/boom`);
+    expect(boom.status).toBe(500);
+    expect(JSON.stringify(await boom.json())).not.toContain('postgres://');
+    expect((await fetch(`${base}/nope`)).status).toBe(404);
+  });
+
+  it('internal routes need the internal credential', async () => {
+    expect((await fetch(`${base}/internal/ping`)).status).toBe(403);
+    const ok = await fetch(`${base}/internal/ping`, { headers: { 'x-internal-token': 'a-long-internal-token' } });
+    expect(ok.status).toBe(200);
+  });
+
+  it('serves health, readiness and Prometheus metrics', async () => {
+    expect((await fetch(`${base}/healthz`)).status).toBe(200);
+    expect(await (await fetch(`${base}/readyz`)).json()).toEqual({ status: 'ok', checks: { ok: 'ok' } });
+    expect(await (await fetch(`${base}/metrics`)).text()).toContain('http_request_duration_seconds');
+  });
+});
+
+describe('internal client', () => {
+  it('skips a replica that refuses connections and passes problems through', async () => {
+    const client = createInternalClient(`http://127.0.0.1:${await freePort()},${base}`, 'a-long-internal-token');
+    for (let i = 0; i < 3; i++) expect((await client.get('/internal/ping')).body).toEqual({ pong: true });
+    const err = await client.get('/missing').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(UpstreamProblem);
+    expect((err as UpstreamProblem).problem.code).toBe('CONCERT_NOT_FOUND');
+  });
+
+  it('reports UPSTREAM_UNAVAILABLE when no replica answers', async () => {
+    const client = createInternalClient(`http://127.0.0.1:${await freePort()}`, 'a-long-internal-token');
+    const err = await client.get('/x').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(AppError);
+    expect((err as AppError).code).toBe('UPSTREAM_UNAVAILABLE');
+  });
+});
+

@@ -1,0 +1,29 @@
+# Shared by scripts/start.sh and scripts/test.sh: install dependencies and start the infrastructure.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+export NX_DAEMON=false NX_NO_CLOUD=true NX_TUI=false NX_SKIP_NX_CACHE="${NX_SKIP_NX_CACHE:-}"
+
+say() { printf '\033[1m[concert]\033[0m %s\n' "$*"; }
+
+ensure_node_modules() {
+  # Re-install only when the lock file changed since the last install.
+  local stamp=node_modules/.package-lock.stamp
+  if [ ! -d node_modules ] || ! cmp -s package-lock.json "$stamp" 2>/dev/null; then
+    say "installing npm dependencies (npm ci)"
+    # npm 11 with omit-lockfile-registry-resolved (set on our machines) can reject its own lock
+    # file over other platforms' optional binaries (npm/cli#4828 family); `npm install` then
+    # installs the same locked versions.
+    npm ci --no-audit --no-fund --loglevel=error || {
+      say "npm ci refused the lock file; installing the locked versions with npm install"
+      npm install --no-audit --no-fund --loglevel=error
+    }
+    cp package-lock.json "$stamp"
+  fi
+}
+
+ensure_infra() {
+  say "starting infrastructure (PostgreSQL, Redis, Kafka)"
+  bash infra/scripts/infra.sh up
+  bash infra/scripts/db-bootstrap.sh concert_e2e
+}
