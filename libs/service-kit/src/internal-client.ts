@@ -27,19 +27,26 @@ export function createInternalClient(baseUrls: string, token: string, timeoutMs 
   const bases = baseUrls.split(',').map((u) => u.trim()).filter(Boolean);
   if (bases.length === 0) throw new Error('createInternalClient: no base URL');
   let next = 0;
+  // A replica that refused a connection is passed over for a moment rather than tried first again.
+  const downUntil = new Array<number>(bases.length).fill(0);
 
   async function send(method: string, path: string, init: RequestInit): Promise<Response> {
     let lastErr: unknown;
-    for (let i = 0; i < bases.length; i++) {
-      const base = bases[next++ % bases.length] as string;
+    const start = next++;
+    const now = Date.now();
+    const order = bases.map((_, i) => (start + i) % bases.length);
+    order.sort((a, b) => Number(downUntil[a]! > now) - Number(downUntil[b]! > now));
+    for (const i of order) {
       try {
-        return await fetch(new URL(path, base), { ...init, method, signal: AbortSignal.timeout(timeoutMs) });
+        return await fetch(new URL(path, bases[i]), { ...init, method, signal: AbortSignal.timeout(timeoutMs) });
       } catch (err) {
         lastErr = err;
         if (!isConnectionRefused(err)) break;
+        downUntil[i] = Date.now() + REFUSED_BACKOFF_MS;
       }
     }
-    throw new AppError('UPSTREAM_UNAVAILABLE', `upstream unreachable: ${(lastErr as Error)?.message ?? 'unknown'}`);
+    const cause = (lastErr as { cause?: { code?: string; message?: string } })?.cause;
+    throw new AppError('UPSTREAM_UNAVAILABLE', `upstream unreachable: ${(lastErr as Error)?.message ?? 'unknown'}${cause ? ` (${cause.code ?? cause.message})` : ''}`);
   }
 
   async function call<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<InternalResponse<T>> {
@@ -66,6 +73,8 @@ export function createInternalClient(baseUrls: string, token: string, timeoutMs 
   };
 }
 export type InternalClient = ReturnType<typeof createInternalClient>;
+
+const REFUSED_BACKOFF_MS = 1000;
 
 function isConnectionRefused(err: unknown): boolean {
   const cause = (err as { cause?: { code?: string } })?.cause;

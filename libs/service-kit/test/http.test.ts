@@ -94,6 +94,13 @@ describe('internal client', () => {
     expect((err as UpstreamProblem).problem.code).toBe('CONCERT_NOT_FOUND');
   });
 
+  it('many concurrent calls all reach the live replica while the other refuses', async () => {
+    // Concurrent calls share the round-robin cursor: each must still try every replica once.
+    const client = createInternalClient(`http://127.0.0.1:${await freePort()},${base},http://127.0.0.1:${await freePort()}`, 'a-long-internal-token');
+    const results = await Promise.allSettled(Array.from({ length: 200 }, () => client.get('/internal/ping')));
+    expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
+  });
+
   it('reports UPSTREAM_UNAVAILABLE when no replica answers', async () => {
     const client = createInternalClient(`http://127.0.0.1:${await freePort()}`, 'a-long-internal-token');
     const err = await client.get('/x').catch((e: unknown) => e);

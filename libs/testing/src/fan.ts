@@ -90,18 +90,29 @@ export async function playFan(api: Api, opts: FanOptions): Promise<FanOutcome> {
     if (r && (r.status === 201 || r.status === 200)) queueToken = r.body.queueToken;
     return !!queueToken;
   };
-  if (!(await enqueue())) return out;
+  /** Polls until ACTIVE; a lost place (Redis restarted, idle eviction) means queueing again, as a fan would. */
+  const waitActive = async (): Promise<boolean> => {
+    const since = Date.now();
+    for (;;) {
+      if (Date.now() - since > stepTimeout * 2) return false;
+      const s = await api.req<{ status: string }>('GET', '/queue/status', { token, queueToken }).catch(() => undefined);
+      if (s?.status === 401) await relogin();
+      if (s?.body.status === 'ACTIVE') return true;
+      if ((s?.body.status === 'EXPIRED' || s?.status === 403) && !(await enqueue())) return false;
+      await sleep(opts.pollMs ?? 200);
+    }
+  };
+  /** A step the gateway refused because the queue slot is gone: back to the queue, then try again. */
+  let readmissions = 0;
+  const slotLost = async (r: ApiResponse<{ code?: string }> | undefined): Promise<boolean> => {
+    if (r?.status !== 403 || !String(r.body.code).startsWith('QUEUE_TOKEN') || readmissions++ >= 5) return false;
+    out.errors.push(`queue slot lost (${r.body.code}); queueing again`);
+    return (await enqueue()) && (await waitActive());
+  };
 
+  if (!(await enqueue())) return out;
   const admittedAt = Date.now();
-  for (;;) {
-    if (Date.now() - admittedAt > stepTimeout * 2) return out;
-    const s = await api.req<{ status: string }>('GET', '/queue/status', { token, queueToken }).catch(() => undefined);
-    if (s?.status === 401) await relogin();
-    if (s?.body.status === 'ACTIVE') break;
-    // A lost place (Redis restarted, idle eviction) means queueing again, as a fan would.
-    if (s?.body.status === 'EXPIRED' && !(await enqueue())) return out;
-    await sleep(opts.pollMs ?? 200);
-  }
+  if (!(await waitActive())) return out;
   out.timings.admitted = Date.now() - admittedAt;
 
   const first = opts.firstChoice ?? 1 + Math.floor(Math.random() * opts.seats);
@@ -118,6 +129,10 @@ export async function playFan(api: Api, opts: FanOptions): Promise<FanOutcome> {
       if (i % 5 === 4 && (await soldOut(api, opts.concertId))) break;
       continue;
     }
+    if (await slotLost(hold)) {
+      i--;
+      continue;
+    }
     out.errors.push(`hold: ${hold?.status} ${JSON.stringify(hold?.body)}`);
     return out;
   }
@@ -127,8 +142,11 @@ export async function playFan(api: Api, opts: FanOptions): Promise<FanOutcome> {
   }
 
   const payKey = randomUUID();
-  const pay = await retry('pay', () => api.req<{ id: string; status: string }>('POST', '/payments', { token, queueToken, body: { reservationId: out.reservationId }, idempotencyKey: payKey }),
-    (r) => r.status === 201);
+  let pay: ApiResponse<{ id: string; status: string; code?: string }> | undefined;
+  do {
+    pay = await retry('pay', () => api.req<{ id: string; status: string; code?: string }>('POST', '/payments', { token, queueToken, body: { reservationId: out.reservationId }, idempotencyKey: payKey }),
+      (r) => r.status === 201);
+  } while (pay?.status !== 201 && (await slotLost(pay)));
   if (pay?.status === 201) {
     out.paymentId = pay.body.id;
     out.result = 'PAID';
@@ -141,4 +159,13 @@ export async function playFan(api: Api, opts: FanOptions): Promise<FanOutcome> {
 async function soldOut(api: Api, concertId: string): Promise<boolean> {
   const c = await api.req<{ availableSeats: number }>('GET', `/concerts/${concertId}`).catch(() => undefined);
   return c?.status === 200 && c.body.availableSeats === 0;
+}
+
+/** One line for a failed assertion: results by kind and the most frequent errors fans met. */
+export function describeOutcomes(outcomes: FanOutcome[]): string {
+  const count = (xs: string[]) => [...xs.reduce((m, x) => m.set(x, (m.get(x) ?? 0) + 1), new Map<string, number>())];
+  const results = count(outcomes.map((o) => o.result)).map(([k, n]) => `${k} ${n}`).join(', ');
+  const errors = count(outcomes.flatMap((o) => o.errors.map((e) => e.slice(0, 160))))
+    .sort((a, b) => b[1] - a[1]).slice(0, 8).map(([e, n]) => `${n}× ${e}`).join('; ');
+  return `${results}${errors ? `; errors: ${errors}` : ''}`;
 }
