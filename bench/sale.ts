@@ -144,24 +144,30 @@ async function sale(url: string) {
     return r.status === 201 || (r.status === 409 && r.body.code === 'SEAT_UNAVAILABLE');
   });
 
+  // Confirmation latency by the servers' own clocks (paidAt → confirmedAt, one Postgres clock):
+  // the client only polls every 50 ms to learn it is done, so its polling neither loads the
+  // platform it measures nor rounds the figure up to its interval.
   const confirmLatency: number[] = [];
+  const observedLatency: number[] = [];
   await step('pay', holds.length, async (k) => {
     const { i, reservationId } = holds[k]!;
     const h = { ...auth(tokens[i]!), 'x-queue-token': queueTokens[i]! };
-    const r = await call('POST', '/payments', { headers: { ...h, 'idempotency-key': randomUUID() }, body: { reservationId } });
+    const r = await call<{ paidAt: string }>('POST', '/payments', { headers: { ...h, 'idempotency-key': randomUUID() }, body: { reservationId } });
     if (r.status !== 201) return false;
     const paid = performance.now();
     for (;;) {
-      const g = await call<{ status: string }>('GET', `/reservations/${reservationId}`, { headers: auth(tokens[i]!) });
-      if (g.body.status === 'CONFIRMED') {
-        confirmLatency.push(performance.now() - paid);
+      const g = await call<{ status: string; confirmedAt: string | null }>('GET', `/reservations/${reservationId}`, { headers: auth(tokens[i]!) });
+      if (g.body.status === 'CONFIRMED' && g.body.confirmedAt) {
+        observedLatency.push(performance.now() - paid);
+        confirmLatency.push(Date.parse(g.body.confirmedAt) - Date.parse(r.body.paidAt));
         return true;
       }
       if (performance.now() - paid > 10_000) return false;
-      await new Promise((res) => setTimeout(res, 5));
+      await new Promise((res) => setTimeout(res, 50));
     }
   });
   rows.push(summarize('pay→CONFIRMED', confirmLatency, holds.length - confirmLatency.length, 0));
+  rows.push(summarize('  seen by client (50 ms poll)', observedLatency, holds.length - observedLatency.length, 0));
 
   const report = await reconcile({ database: values.url ? 'concert' : DATABASE, settleMs: 15_000 });
   const seats = await call<{ seats: { status: string }[] }>('GET', `/concerts/${concertId}/seats`);

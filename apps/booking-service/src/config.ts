@@ -23,6 +23,8 @@ export const BookingConfig = BaseConfig.extend({
   EXPIRY_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(8),
   /** BullMQ key prefix; a hash tag keeps each queue's keys in one Redis Cluster slot. */
   BULLMQ_PREFIX: z.string().default('{booking}'),
+  /** How long a replica reuses a concert row for hold pre-checks (the hold's UPDATE re-checks). */
+  CONCERT_SNAPSHOT_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
   CONCERTS_CACHE_TTL_SECONDS: z.coerce.number().int().min(1).default(60),
   SEATS_CACHE_TTL_SECONDS: z.coerce.number().int().min(1).default(300),
 });

@@ -6,6 +6,7 @@ import { createKafka, createKafkaPublisher, createKafkaSubscriber, ensureTopics 
 import { consumerReady, createLogger, createMetrics, postgresReady, redisReady, serve, type Logger } from '@concert/service-kit';
 import { createApp } from './app';
 import type { BookingConfig } from './config';
+import { createConcertSnapshots } from './data-access/concert-snapshots';
 import { ReadThroughCache } from './data-access/cache';
 import { ExpiryQueue } from './data-access/expiry-queue';
 import { migrate } from './data-access/migrations';
@@ -61,6 +62,7 @@ export async function start(config: BookingConfig, opts: { logger?: Logger } = {
       logger,
       onLookup: (cache, result) => business.cacheLookups.inc({ cache, result }),
     }),
+    concerts: createConcertSnapshots(db, config.CONCERT_SNAPSHOT_MS),
     expiry: new ExpiryQueue(config.REDIS_URL, config.BULLMQ_PREFIX, logger),
     events: eventWriter(config.KAFKA_TOPIC_PREFIX),
     metrics: business,

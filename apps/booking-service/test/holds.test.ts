@@ -140,6 +140,17 @@ describe('hold rules', () => {
     expect((await hold(later.body.id, 1)).body.code).toBe('BOOKING_NOT_OPEN');
   });
 
+  it('a concert closed on one replica refuses holds on the other at once, though it knows the concert', async () => {
+    const c = await openConcert(a1, { totalSeats: 5 });
+    const user = newUser();
+    // Replica two has just read the concert for a hold; then replica one closes booking.
+    expect((await a2.post('/internal/reservations', { userId: user, concertId: c.id, seatNumber: 1 })).status).toBe(201);
+    expect((await a1.patch(`/internal/concerts/${c.id}`, { status: 'BOOKING_CLOSED' })).status).toBe(200);
+    const late = await a2.post('/internal/reservations', { userId: user, concertId: c.id, seatNumber: 2 });
+    expect([late.status, late.body.code]).toEqual([409, 'BOOKING_NOT_OPEN']);
+    expect(await seatRows(two, c.id, 2)).toEqual([]);
+  });
+
   it('a hold shows on the seat map at once, on either instance, though the map is cached', async () => {
     const c = await openConcert(a1, { totalSeats: 5 });
     const seatOf = async (a: Api, n: number) =>

@@ -9,7 +9,7 @@ import { listenPort, type GatewayConfig } from './config';
 import { createPaidGraceRepository } from './data-access/paid-grace.repository';
 import { bookingApi, paymentApi, queueApi, type Services } from './data-access/services';
 import { createSessionRepository } from './data-access/session.repository';
-import { createUpstream } from './data-access/upstream';
+import { createUpstream, type Upstream } from './data-access/upstream';
 import { createRateLimits } from './rate-limits';
 
 export interface StartedGateway {
@@ -35,8 +35,12 @@ export async function start(config: GatewayConfig, opts: { logger?: Logger } = {
   const limits = createRateLimits(redis, config, { logger, limited: rateLimited });
   const { authenticate } = createAuthentication({ tokens, sessions, limits });
 
-  const up = (name: 'queue' | 'booking' | 'payment', url: string) =>
-    createUpstream(name, url, config.INTERNAL_TOKEN, config.UPSTREAM_TIMEOUT_MS, { logger, errors: upstreamErrors });
+  const upstreams: Upstream[] = [];
+  const up = (name: 'queue' | 'booking' | 'payment', url: string) => {
+    const u = createUpstream(name, url, config.INTERNAL_TOKEN, config.UPSTREAM_TIMEOUT_MS, { logger, errors: upstreamErrors });
+    upstreams.push(u);
+    return u;
+  };
   const services: Services = {
     queue: queueApi(up('queue', config.QUEUE_SERVICE_URL)),
     booking: bookingApi(up('booking', config.BOOKING_SERVICE_URL), config.CONCERT_CACHE_MS),
@@ -79,7 +83,7 @@ export async function start(config: GatewayConfig, opts: { logger?: Logger } = {
     host: config.HOST,
     logger,
     shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
-    closers: [() => redis.quit()],
+    closers: [() => redis.quit(), () => Promise.all(upstreams.map((u) => u.close()))],
   });
   return {
     port: (server.address() as AddressInfo).port,

@@ -1,3 +1,4 @@
+import { Pool } from 'undici';
 import { INTERNAL_TOKEN_HEADER, REQUEST_ID_HEADER, type Problem } from '@concert/contracts';
 import { AppError } from './errors';
 import { currentRequestId } from './logger';
@@ -16,7 +17,8 @@ export class UpstreamProblem extends Error {
 }
 
 /**
- * A small JSON client for service-to-service calls. Node's fetch keeps connections alive;
+ * A small JSON client for service-to-service calls over keep-alive connection pools (undici:
+ * noticeably less CPU per call than fetch, which matters when a sale saturates two cores);
  * the internal credential and the request id are added to every call.
  *
  * `baseUrls` may list several replicas, comma-separated: calls go round-robin, and a replica
@@ -24,39 +26,43 @@ export class UpstreamProblem extends Error {
  * connection is retried elsewhere: the request never reached a server, so it cannot apply twice.
  */
 export function createInternalClient(baseUrls: string, token: string, timeoutMs = 5000) {
-  const bases = baseUrls.split(',').map((u) => u.trim()).filter(Boolean);
-  if (bases.length === 0) throw new Error('createInternalClient: no base URL');
+  const replicas = baseUrls.split(',').map((u) => u.trim()).filter(Boolean).map((u) => {
+    const url = new URL(u);
+    return { prefix: url.pathname.replace(/\/$/, ''), pool: new Pool(url.origin, { connections: POOL_CONNECTIONS, keepAliveTimeout: 30_000 }) };
+  });
+  if (replicas.length === 0) throw new Error('createInternalClient: no base URL');
   let next = 0;
   // A replica that refused a connection is passed over for a moment rather than tried first again.
-  const downUntil = new Array<number>(bases.length).fill(0);
+  const downUntil = new Array<number>(replicas.length).fill(0);
 
-  async function send(method: string, path: string, init: RequestInit): Promise<Response> {
+  async function send(method: Method, path: string, headers: Record<string, string>, body?: string): Promise<{ status: number; text: string }> {
     let lastErr: unknown;
     const start = next++;
     const now = Date.now();
-    const order = bases.map((_, i) => (start + i) % bases.length);
+    const order = replicas.map((_, i) => (start + i) % replicas.length);
     order.sort((a, b) => Number(downUntil[a]! > now) - Number(downUntil[b]! > now));
     for (const i of order) {
+      const { prefix, pool } = replicas[i]!;
       try {
-        return await fetch(new URL(path, bases[i]), { ...init, method, signal: AbortSignal.timeout(timeoutMs) });
+        const res = await pool.request({ method, path: prefix + path, headers, body, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
+        return { status: res.statusCode, text: await res.body.text() };
       } catch (err) {
         lastErr = err;
         if (!isConnectionRefused(err)) break;
         downUntil[i] = Date.now() + REFUSED_BACKOFF_MS;
       }
     }
-    const cause = (lastErr as { cause?: { code?: string; message?: string } })?.cause;
-    throw new AppError('UPSTREAM_UNAVAILABLE', `upstream unreachable: ${(lastErr as Error)?.message ?? 'unknown'}${cause ? ` (${cause.code ?? cause.message})` : ''}`);
+    const e = lastErr as { code?: string; message?: string } | undefined;
+    throw new AppError('UPSTREAM_UNAVAILABLE', `upstream unreachable: ${e?.message ?? 'unknown'}${e?.code ? ` (${e.code})` : ''}`);
   }
 
-  async function call<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<InternalResponse<T>> {
+  async function call<T>(method: Method, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<InternalResponse<T>> {
     const h: Record<string, string> = { [INTERNAL_TOKEN_HEADER]: token, accept: 'application/json', ...headers };
     const requestId = currentRequestId();
     if (requestId) h[REQUEST_ID_HEADER] = requestId;
     if (body !== undefined) h['content-type'] = 'application/json';
-    const res = await send(method, path, { headers: h, body: body === undefined ? undefined : JSON.stringify(body) });
-    const text = await res.text();
-    const parsed = parseJson(text);
+    const res = await send(method, path, h, body === undefined ? undefined : JSON.stringify(body));
+    const parsed = parseJson(res.text);
     if (res.status >= 400) {
       const p = parsed as Problem | undefined;
       if (p && typeof p.code === 'string') throw new UpstreamProblem(p);
@@ -70,16 +76,17 @@ export function createInternalClient(baseUrls: string, token: string, timeoutMs 
     put: <T>(path: string, body?: unknown, headers?: Record<string, string>) => call<T>('PUT', path, body, headers),
     patch: <T>(path: string, body?: unknown, headers?: Record<string, string>) => call<T>('PATCH', path, body, headers),
     delete: <T>(path: string, headers?: Record<string, string>) => call<T>('DELETE', path, undefined, headers),
+    close: () => Promise.all(replicas.map((r) => r.pool.close())).then(() => undefined),
   };
 }
 export type InternalClient = ReturnType<typeof createInternalClient>;
 
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 const REFUSED_BACKOFF_MS = 1000;
+// Per replica; a sale keeps at most this many calls in flight to one replica, the rest queue.
+const POOL_CONNECTIONS = 128;
 
-function isConnectionRefused(err: unknown): boolean {
-  const cause = (err as { cause?: { code?: string } })?.cause;
-  return cause?.code === 'ECONNREFUSED';
-}
+const isConnectionRefused = (err: unknown) => (err as { code?: string } | undefined)?.code === 'ECONNREFUSED';
 
 function parseJson(text: string): unknown {
   if (!text) return undefined;

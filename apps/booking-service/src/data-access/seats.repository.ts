@@ -1,6 +1,6 @@
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, exists, gte, lte, sql } from 'drizzle-orm';
 import type { Db, Tx } from '@concert/db';
-import { seats, type BookingSchema } from './schema';
+import { concerts, seats, type BookingSchema } from './schema';
 
 type Conn = Db<BookingSchema> | Tx<BookingSchema>;
 
@@ -13,8 +13,9 @@ export async function seatMap(db: Conn, concertId: string) {
 }
 
 /**
- * The guarantee behind a hold: only a seat that is AVAILABLE right now is taken. Concurrent
- * holders queue on the row lock and all but the first find it taken (no row returned).
+ * The guarantee behind a hold: only a seat that is AVAILABLE right now, of a concert open for
+ * booking right now, is taken. Concurrent holders queue on the row lock and all but the first
+ * find it taken (no row returned).
  */
 export async function takeSeat(
   tx: Tx<BookingSchema>,
@@ -29,7 +30,19 @@ export async function takeSeat(
       version: sql`${seats.version} + 1`,
       updatedAt: sql`now()`,
     })
-    .where(and(eq(seats.concertId, o.concertId), eq(seats.seatNumber, o.seatNumber), eq(seats.status, 'AVAILABLE')))
+    .where(
+      and(
+        eq(seats.concertId, o.concertId),
+        eq(seats.seatNumber, o.seatNumber),
+        eq(seats.status, 'AVAILABLE'),
+        exists(
+          tx
+            .select({ one: sql`1` })
+            .from(concerts)
+            .where(and(eq(concerts.id, o.concertId), eq(concerts.status, 'BOOKING_OPEN'), lte(concerts.bookingStartTime, sql`now()`), gte(concerts.bookingEndTime, sql`now()`))),
+        ),
+      ),
+    )
     .returning({ id: seats.id });
   return row;
 }

@@ -73,6 +73,7 @@ export async function changeConcertStatus(d: BookingDeps, concertId: string, sta
     }
     if (concert.status !== status) await setConcertStatus(tx, concertId, status);
   });
+  d.concerts.forget(concertId);
   await d.cache.evict(cacheKeys.concertList);
   const row = await findConcertWithAvailability(d.db, concertId);
   if (!row) throw new AppError('CONCERT_NOT_FOUND', `concert ${concertId} not found`);

@@ -3,6 +3,7 @@ import type { Db } from '@concert/db';
 import type { Logger } from '@concert/service-kit';
 import type { BookingConfig } from '../config';
 import type { ReadThroughCache } from '../data-access/cache';
+import type { ConcertSnapshots } from '../data-access/concert-snapshots';
 import type { ExpiryQueue } from '../data-access/expiry-queue';
 import type { BookingSchema } from '../data-access/schema';
 import type { BookingMetrics } from '../metrics';
@@ -13,6 +14,7 @@ export interface BookingDeps {
   db: Db<BookingSchema>;
   redis: Redis;
   cache: ReadThroughCache;
+  concerts: ConcertSnapshots;
   expiry: ExpiryQueue;
   events: EventWriter;
   metrics: BookingMetrics;

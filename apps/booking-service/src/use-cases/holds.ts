@@ -26,7 +26,7 @@ export async function holdSeat(
 ): Promise<Reservation> {
   const count = (r: HoldResult) => d.metrics.holds.inc({ result: r });
 
-  const concert = await findConcert(d.db, req.concertId);
+  const concert = await d.concerts.get(req.concertId);
   const rejection = holdRejection(concert, req.seatNumber, new Date());
   if (rejection || !concert) {
     count(rejection === 'BOOKING_NOT_OPEN' ? 'booking_not_open' : 'not_found');
@@ -64,7 +64,12 @@ export async function holdSeat(
         throw new AppError('HOLD_LIMIT_REACHED', `at most ${d.config.MAX_HOLDS_PER_USER} seats may be held at once`);
       }
       const seat = await takeSeat(tx, { ...req, holdSeconds: d.config.RESERVATION_HOLD_SECONDS });
-      if (!seat) throw new AppError('SEAT_UNAVAILABLE', `seat ${req.seatNumber} is not available`);
+      if (!seat) {
+        // Taken, or the concert closed since the pre-check: the database says which.
+        const why = holdRejection(await findConcert(tx, req.concertId), req.seatNumber, new Date());
+        if (why) throw new AppError(why, detailOf(why, req));
+        throw new AppError('SEAT_UNAVAILABLE', `seat ${req.seatNumber} is not available`);
+      }
       const r = await insertHold(tx, {
         ...req,
         seatId: seat.id,
@@ -87,7 +92,7 @@ export async function holdSeat(
     const refused = (err instanceof AppError && err.code === 'SEAT_UNAVAILABLE') || pgErrorCode(err) === PG_UNIQUE_VIOLATION;
     if (refused && shortcuts) await markTaken(d.redis, req.concertId, req.seatNumber, REFUSED_MARK_MS, d.logger);
     if (err instanceof AppError) {
-      count(err.code === 'HOLD_LIMIT_REACHED' ? 'hold_limit' : 'seat_unavailable');
+      count(err.code === 'HOLD_LIMIT_REACHED' ? 'hold_limit' : err.code === 'BOOKING_NOT_OPEN' ? 'booking_not_open' : 'seat_unavailable');
       throw err;
     }
     if (refused) {

@@ -15,10 +15,18 @@ export function createAuthentication(deps: { tokens: TokenService; sessions: Ses
     const m = BEARER.exec(req.header('authorization') ?? '');
     if (!m?.[1]) throw new AppError('UNAUTHENTICATED', 'A bearer access token is required');
     const principal = await deps.tokens.verifyAccess(m[1]);
-    if ((await deps.sessions.state(principal.userId, principal.jti)) !== 'active')
+    // One Redis round trip for both (auto-pipelined); a revoked token still answers 401, not 429.
+    const [state, limit] = await Promise.allSettled([
+      deps.sessions.state(principal.userId, principal.jti),
+      deps.limits.user(principal.userId, res),
+    ]);
+    if (state.status === 'rejected') throw state.reason;
+    if (state.value !== 'active') {
+      res.removeHeader('Retry-After');
       throw new AppError('TOKEN_REVOKED', 'The access token was revoked (logged out or replaced by a newer login)');
+    }
+    if (limit.status === 'rejected') throw limit.reason;
     res.locals.principal = principal;
-    await deps.limits.user(principal.userId, res);
     next();
   };
   return { authenticate };

@@ -40,6 +40,7 @@ export function createUpstream(
     put: <T>(path: string, body?: unknown) => guard(() => client.put<T>(path, body)),
     patch: <T>(path: string, body?: unknown) => guard(() => client.patch<T>(path, body)),
     delete: <T>(path: string) => guard(() => client.delete<T>(path)),
+    close: () => client.close(),
   };
 }
 export type Upstream = ReturnType<typeof createUpstream>;
