@@ -28,15 +28,25 @@ export async function enqueueEvent<S extends SchemaRecord>(
   outbox: OutboxTable,
   e: EnqueueEventInput,
 ): Promise<void> {
-  await tx.insert(outbox).values({
-    eventId: e.envelope.eventId,
-    aggregatetype: e.aggregateType,
-    aggregateid: e.key,
-    type: e.envelope.type,
-    topic: e.topic,
-    payload: e.envelope,
-    headers: e.headers ?? {},
-  });
   const { schema, name } = getTableConfig(outbox);
-  await tx.execute(sql`select pg_notify(${outboxChannel(schema ?? 'public', name)}, '')`);
+  // One round trip: the insert and its NOTIFY in a single statement (a hold or payment is a
+  // handful of sequential statements, and each costs a trip through a busy event loop).
+  const inserted = tx.$with('inserted').as(
+    tx
+      .insert(outbox)
+      .values({
+        eventId: e.envelope.eventId,
+        aggregatetype: e.aggregateType,
+        aggregateid: e.key,
+        type: e.envelope.type,
+        topic: e.topic,
+        payload: e.envelope,
+        headers: e.headers ?? {},
+      })
+      .returning({ eventId: outbox.eventId }),
+  );
+  await tx
+    .with(inserted)
+    .select({ notified: sql`pg_notify(${outboxChannel(schema ?? 'public', name)}, '')` })
+    .from(inserted);
 }

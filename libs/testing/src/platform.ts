@@ -38,7 +38,9 @@ export class ServiceProcess {
     const main = resolve(ROOT, 'dist/apps', this.name, 'main.js');
     if (!existsSync(main)) throw new Error(`${main} missing: build first (npx nx run-many -t build)`);
     const log = createWriteStream(this.logFile, { flags: 'a' });
-    const child = spawn(process.execPath, ['--enable-source-maps', main], {
+    // SERVICE_NODE_ARGS: extra node flags for every service, e.g. '--cpu-prof --cpu-prof-dir=tmp/prof'.
+    const nodeArgs = (process.env.SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    const child = spawn(process.execPath, ['--enable-source-maps', ...nodeArgs, main], {
       cwd: ROOT,
       env: { ...process.env, ...this.env, PORT: String(this.port), GATEWAY_PORT: String(this.port) },
       stdio: ['ignore', 'pipe', 'pipe'],
