@@ -23,7 +23,7 @@ const body = {
   concertDate: '2030-05-01',
   concertTime: '19:00',
   totalSeats: 50,
-  price: 120000,
+  price: '120000',
   bookingStartTime: '2030-04-01T00:00:00Z',
   bookingEndTime: '2030-04-30T23:59:59+09:00',
 };

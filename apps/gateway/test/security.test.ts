@@ -264,7 +264,7 @@ describe('bad input never becomes a 500', () => {
     expect(q.body.errors?.[0]?.path).toBe('status');
   });
 
-  it('charge: missing or malformed Idempotency-Key and amounts out of range → 400', async () => {
+  it('charge: missing or malformed Idempotency-Key, amounts out of range or not strings → 400', async () => {
     const token = await gw.login({ id: randomUUID() });
     const url = `${gw.api}/me/balance/charge`;
     const noKey = await call('POST', url, { token, body: { amount: '10.00' } });
@@ -272,7 +272,8 @@ describe('bad input never becomes a 500', () => {
     expect(noKey.body.errors?.[0]?.path).toBe('Idempotency-Key');
     const badKey = await call('POST', url, { token, body: { amount: '10.00' }, headers: { 'idempotency-key': 'has space' } });
     expect(badKey.status).toBe(400);
-    for (const amount of ['0', '0.00', '-1', '1000000.01', '1.234', 12.345, 'abc']) {
+    // A JSON number is refused even when it looks harmless: money is never one on the wire.
+    for (const amount of ['0', '0.00', '-1', '1000000.01', '1.234', 12.345, 100, 'abc', null]) {
       const r = await call('POST', url, { token, body: { amount }, headers: { 'idempotency-key': 'k1' } });
       expect(r.status, String(amount)).toBe(400);
       expect(r.body.errors?.[0]?.path).toBe('amount');

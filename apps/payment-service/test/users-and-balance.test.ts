@@ -115,16 +115,21 @@ describe('charge', () => {
     expect([missing.status, bad.status]).toEqual([400, 400]);
   });
 
-  it('charges, writes one CHARGE ledger row, accepts the maximum and a JSON number with two places', async () => {
+  it('charges, writes one CHARGE ledger row, accepts the maximum and refuses a JSON number', async () => {
     const u = await newUser(call);
     const a = await charge(call, u.id, '1000000.00');
     expect(a.status).toBe(200);
     expect(a.body).toEqual({ balance: '1000000.00', transactionId: expect.stringMatching(/^\d+$/) });
     const b = await call<{ balance: string }>('POST', `/internal/users/${u.id}/balance/charge`, {
-      body: { amount: 0.5 },
+      body: { amount: '0.5' },
       idempotencyKey: randomUUID(),
     });
     expect(b.body.balance).toBe('1000000.50');
+    const n = await call<{ code: string; errors: Array<{ path: string }> }>('POST', `/internal/users/${u.id}/balance/charge`, {
+      body: { amount: 5 },
+      idempotencyKey: randomUUID(),
+    });
+    expect([n.status, n.body.code, n.body.errors[0]?.path]).toEqual([400, 'VALIDATION_FAILED', 'amount']);
     expect(await ledgerOf(pool, u.id)).toEqual({ balance: '1000000.50', ledger: '1000000.50', rows: 2 });
   });
 

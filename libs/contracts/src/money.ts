@@ -8,14 +8,14 @@ const AMOUNT_INPUT = /^(0|[1-9]\d{0,11})(\.\d{1,2})?$/;
 export const MAX_CHARGE = '1000000.00';
 
 /**
- * Amount as a client may send it: a decimal string with at most two places. A JSON number is
- * accepted only when its shortest printed form already has at most two places, so no float
- * rounding can change the value; it is normalised to a two-place string.
+ * Amount as a client may send it: a decimal string with at most two places, normalised to two.
+ * A JSON number is refused (the contract says money is never one): a client that computes money
+ * in floats has a bug we would rather show it at once than round for it.
  */
 export const AmountInput = z
-  .union([z.string(), z.number()])
+  .string({ error: (issue) => (issue.input === undefined ? 'required' : 'must be a decimal string such as "100.00", not a JSON number') })
   .transform((v, ctx) => {
-    const s = typeof v === 'number' ? (Number.isFinite(v) ? String(v) : '') : v.trim();
+    const s = v.trim();
     if (!AMOUNT_INPUT.test(s)) {
       ctx.addIssue({ code: 'custom', message: 'must be a positive decimal with at most two places' });
       return z.NEVER;
