@@ -1,37 +1,31 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EVENT_HEADERS, Reservation, TOPICS, schemaForTopic, type Topic } from '@concert/contracts';
 import { eventually } from '@concert/testing';
-import type { RunningBookingService } from '../src/start';
 import {
   ALL_PRODUCED,
   TOKEN,
-  api,
-  collectEvents,
   newUser,
   openConcert,
   parsed,
   paymentCompletedFor,
-  paymentPublisher,
-  startBooking,
-  testNamespace,
-  type Api,
+  eventedBooking,
+  type EventedBooking,
 } from './support';
 
-const ns = testNamespace();
-let svc: RunningBookingService;
-let a: Api;
-let events: Awaited<ReturnType<typeof collectEvents>>;
-let pub: Awaited<ReturnType<typeof paymentPublisher>>;
+let t: EventedBooking;
+let ns: EventedBooking['ns'];
+let svc: EventedBooking['svc'];
+let a: EventedBooking['a'];
+let events: EventedBooking['events'];
+let pub: EventedBooking['pub'];
 
 beforeAll(async () => {
-  events = await collectEvents(ns, ALL_PRODUCED);
-  svc = await startBooking(ns, { RESERVATION_HOLD_SECONDS: '3' });
-  a = api(svc.url);
-  pub = await paymentPublisher(ns);
+  t = await eventedBooking({ RESERVATION_HOLD_SECONDS: '3' });
+  ({ ns, svc, a, events, pub } = t);
 });
 
 afterAll(async () => {
-  await Promise.all([svc?.stop(), events?.stop(), pub?.disconnect()]);
+  await t?.stop();
 });
 
 const eventsOf = (topic: Topic, reservationId: string) =>

@@ -1,37 +1,32 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TOPICS } from '@concert/contracts';
 import { eventually, sleep } from '@concert/testing';
-import type { RunningBookingService } from '../src/start';
 import {
   ALL_PRODUCED,
-  api,
-  collectEvents,
   newUser,
   openConcert,
   parsed,
   paymentCompletedFor,
-  paymentPublisher,
+  api,
+  eventedBooking,
   startBooking,
-  testNamespace,
-  type Api,
+  type EventedBooking,
 } from './support';
 
-const ns = testNamespace();
-let svc: RunningBookingService;
-let a: Api;
-let events: Awaited<ReturnType<typeof collectEvents>>;
-let pub: Awaited<ReturnType<typeof paymentPublisher>>;
+let t: EventedBooking;
+let ns: EventedBooking['ns'];
+let a: EventedBooking['a'];
+let events: EventedBooking['events'];
+let pub: EventedBooking['pub'];
 
 beforeAll(async () => {
-  events = await collectEvents(ns, ALL_PRODUCED);
   // Sweeper off: the delayed BullMQ job alone must expire on time.
-  svc = await startBooking(ns, { RESERVATION_HOLD_SECONDS: '2', SWEEP_INTERVAL_MS: '0' });
-  a = api(svc.url);
-  pub = await paymentPublisher(ns);
+  t = await eventedBooking({ RESERVATION_HOLD_SECONDS: '2', SWEEP_INTERVAL_MS: '0' });
+  ({ ns, a, events, pub } = t);
 });
 
 afterAll(async () => {
-  await Promise.all([svc?.stop(), events?.stop(), pub?.disconnect()]);
+  await t?.stop();
 });
 
 const seatStatus = async (concertId: string, n: number) =>

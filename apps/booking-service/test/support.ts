@@ -40,6 +40,26 @@ export async function startBooking(ns: Namespace, env: Record<string, string> = 
   return start(config);
 }
 
+/**
+ * One booking-service in its own namespace, with every event it produces collected and a
+ * publisher standing in for payment-service: the setup of the event-driven test files.
+ */
+export async function eventedBooking(env: Record<string, string> = {}) {
+  const ns = testNamespace();
+  const events = await collectEvents(ns, ALL_PRODUCED);
+  const svc = await startBooking(ns, env);
+  const pub = await paymentPublisher(ns);
+  return {
+    ns,
+    svc,
+    a: api(svc.url),
+    events,
+    pub,
+    stop: () => Promise.all([svc.stop(), events.stop(), pub.disconnect()]).then(() => undefined),
+  };
+}
+export type EventedBooking = Awaited<ReturnType<typeof eventedBooking>>;
+
 /** A tiny client for the internal API. */
 export function api(baseUrl: string) {
   async function call(method: string, path: string, body?: unknown) {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, type Api, type Platform } from '@concert/testing';
+import { E2E_ADMIN, eventually, type Api, type Platform } from '@concert/testing';
 import { e2ePlatform } from './support/platform';
 import { admitted, openConcert } from './support/scenario';
 
@@ -81,6 +81,44 @@ describe('a fan books a seat end to end, through the gateway only', () => {
     expect(mine.body.items).toEqual([expect.objectContaining({ id: hold.body.id, status: 'CONFIRMED' })]);
     const payment = await api.req('GET', `/payments/${pay.body.id}`, { token: fan.token });
     expect(payment.body).toEqual(pay.body);
+  });
+
+  it('an operator cancels the concert: the paid fan gets the money back, the holder loses the hold', async () => {
+    const concert = await openConcert(api, { seats: 5, price: '40000.00' });
+    const [buyer, holder] = await Promise.all([api.newUser('buyer'), api.newUser('holder')]);
+    await api.charge(buyer.token, '100000.00');
+    const [buyerPass, holderPass] = await Promise.all([admitted(api, buyer.token, concert.id), admitted(api, holder.token, concert.id)]);
+    const hold = (who: { token: string }, queueToken: string, seatNumber: number) =>
+      api.req<{ id: string }>('POST', '/reservations', { token: who.token, queueToken, body: { concertId: concert.id, seatNumber } });
+    const sold = await hold(buyer, buyerPass, 1);
+    const held = await hold(holder, holderPass, 2);
+    const pay = await api.req<{ id: string }>('POST', '/payments', {
+      token: buyer.token,
+      queueToken: buyerPass,
+      body: { reservationId: sold.body.id },
+      idempotencyKey: randomUUID(),
+    });
+    expect(pay.status).toBe(201);
+    await eventually(async () => expect((await api.req<{ status: string }>('GET', `/reservations/${sold.body.id}`, { token: buyer.token })).body.status).toBe('CONFIRMED'));
+
+    const admin = await api.login(E2E_ADMIN.email, E2E_ADMIN.password);
+    const cancelled = await api.req<{ status: string }>('PATCH', `/admin/concerts/${concert.id}`, { token: admin, body: { status: 'CANCELLED' } });
+    expect(cancelled.body.status).toBe('CANCELLED');
+
+    await eventually(async () => {
+      expect((await api.req('GET', '/me/balance', { token: buyer.token })).body).toEqual({ balance: '100000.00' });
+      expect((await api.req<{ status: string }>('GET', `/payments/${pay.body.id}`, { token: buyer.token })).body.status).toBe('REFUNDED');
+    }, { timeoutMs: 10_000 });
+    for (const [who, id] of [[buyer, sold.body.id], [holder, held.body.id]] as const)
+      expect((await api.req<{ status: string }>('GET', `/reservations/${id}`, { token: who.token })).body.status).toBe('CANCELLED');
+    const tx = await api.req<{ items: { type: string; amount: string }[] }>('GET', '/me/balance/transactions', { token: buyer.token });
+    expect(tx.body.items.map((i) => [i.type, i.amount])).toEqual([
+      ['REFUND', '40000.00'],
+      ['PAYMENT', '40000.00'],
+      ['CHARGE', '100000.00'],
+    ]);
+    const late = await hold(holder, holderPass, 3);
+    expect([late.status, (late.body as { code?: string }).code]).toEqual([409, 'BOOKING_NOT_OPEN']);
   });
 
   it('500 fans race for 50 seats: exactly 50 holds, no seat twice', async () => {

@@ -1,4 +1,4 @@
-import { and, desc, eq, gt, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, inArray, sql } from 'drizzle-orm';
 import type { Db, Tx } from '@concert/db';
 import { reservations, seats, type BookingSchema, type ReservationRow } from './schema';
 
@@ -91,6 +91,24 @@ export async function cancelReservation(tx: Tx<BookingSchema>, id: string): Prom
     .where(and(eq(reservations.id, id), eq(reservations.status, 'TEMPORARILY_RESERVED')))
     .returning();
   return row;
+}
+
+/** Every reservation of the concert that is not over yet, locked: the concert is being cancelled. */
+export async function lockLiveReservationsOfConcert(tx: Tx<BookingSchema>, concertId: string): Promise<ReservationRow[]> {
+  return tx
+    .select()
+    .from(reservations)
+    .where(and(eq(reservations.concertId, concertId), inArray(reservations.status, ['TEMPORARILY_RESERVED', 'CONFIRMED'])))
+    .for('update');
+}
+
+export async function endReservations(tx: Tx<BookingSchema>, ids: string[]): Promise<ReservationRow[]> {
+  if (ids.length === 0) return [];
+  return tx
+    .update(reservations)
+    .set({ status: 'CANCELLED', endedAt: sql`now()`, updatedAt: sql`now()` })
+    .where(and(inArray(reservations.id, ids), inArray(reservations.status, ['TEMPORARILY_RESERVED', 'CONFIRMED'])))
+    .returning();
 }
 
 export interface ExpiredHold {

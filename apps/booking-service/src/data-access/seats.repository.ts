@@ -1,4 +1,4 @@
-import { and, asc, eq, exists, gte, lte, sql } from 'drizzle-orm';
+import { and, asc, eq, exists, gte, lte, ne, sql } from 'drizzle-orm';
 import type { Db, Tx } from '@concert/db';
 import { concerts, seats, type BookingSchema } from './schema';
 
@@ -59,6 +59,14 @@ export async function releaseSeat(tx: Tx<BookingSchema>, seatId: string): Promis
       updatedAt: sql`now()`,
     })
     .where(and(eq(seats.id, seatId), eq(seats.status, 'TEMPORARILY_RESERVED')));
+}
+
+/** A cancelled concert holds nothing: every seat goes back, so seat and reservation agree. */
+export async function releaseAllSeats(tx: Tx<BookingSchema>, concertId: string): Promise<void> {
+  await tx
+    .update(seats)
+    .set({ status: 'AVAILABLE', tempReservedBy: null, tempReservedUntil: null, version: sql`${seats.version} + 1`, updatedAt: sql`now()` })
+    .where(and(eq(seats.concertId, concertId), ne(seats.status, 'AVAILABLE')));
 }
 
 export async function markSeatReserved(tx: Tx<BookingSchema>, seatId: string): Promise<void> {

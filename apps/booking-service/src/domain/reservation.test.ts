@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canHoldMore, isCancellable, isExpirable, paymentOutcome, type ReservationState } from './reservation';
+import { canHoldMore, isCancellable, isExpirable, onConcertCancelled, paymentOutcome, type ReservationState } from './reservation';
 
 const deadline = new Date('2026-11-24T10:05:00Z');
 const before = new Date(deadline.getTime() - 1000);
@@ -72,5 +72,14 @@ describe('confirmable? (what a completed payment does)', () => {
       kind: 'refund',
       reason: 'RESERVATION_NOT_FOUND',
     });
+  });
+});
+
+describe('onConcertCancelled', () => {
+  it('cancels live holds, cancels and refunds paid seats, leaves ended ones alone', () => {
+    expect(onConcertCancelled({ status: 'TEMPORARILY_RESERVED', paymentId: null })).toBe('cancel');
+    expect(onConcertCancelled({ status: 'CONFIRMED', paymentId: '9a0b7c1e-0000-4000-8000-000000000001' })).toBe('cancel-and-refund');
+    expect(onConcertCancelled({ status: 'EXPIRED', paymentId: null })).toBe('none');
+    expect(onConcertCancelled({ status: 'CANCELLED', paymentId: null })).toBe('none');
   });
 });

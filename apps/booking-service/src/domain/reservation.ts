@@ -22,6 +22,17 @@ export function isCancellable(r: Pick<ReservationState, 'status'>): boolean {
   return r.status === 'TEMPORARILY_RESERVED';
 }
 
+/**
+ * What cancelling the concert does to one of its reservations: a live hold is cancelled; a paid
+ * seat is cancelled AND its money goes back (the fan bought a concert that will not happen);
+ * expired and cancelled ones are already over.
+ */
+export function onConcertCancelled(r: Pick<ReservationState, 'status' | 'paymentId'>): 'cancel' | 'cancel-and-refund' | 'none' {
+  if (r.status === 'TEMPORARILY_RESERVED') return 'cancel';
+  if (r.status === 'CONFIRMED') return r.paymentId ? 'cancel-and-refund' : 'cancel';
+  return 'none';
+}
+
 export type RefundReason = 'RESERVATION_EXPIRED' | 'RESERVATION_CANCELLED' | 'RESERVATION_NOT_FOUND';
 
 export type PaymentOutcome =

@@ -13,6 +13,7 @@ import {
 } from '../data-access/concerts.repository';
 import { seatMap } from '../data-access/seats.repository';
 import { canChangeStatus, type ConcertStatus } from '../domain/concert';
+import { endReservationsOfCancelledConcert, forgetEndedReservations } from './concert-cancellation';
 import type { BookingDeps } from './deps';
 import { toConcert } from './views';
 
@@ -65,15 +66,18 @@ export async function createConcert(d: BookingDeps, input: CreateConcertRequest)
 }
 
 export async function changeConcertStatus(d: BookingDeps, concertId: string, status: ConcertStatus): Promise<Concert> {
-  await withTransaction(d.db, async (tx) => {
+  const ended = await withTransaction(d.db, async (tx) => {
     const concert = await lockConcert(tx, concertId);
     if (!concert) throw new AppError('CONCERT_NOT_FOUND', `concert ${concertId} not found`);
     if (!canChangeStatus(concert.status, status)) {
       throw new AppError('INVALID_STATE', `a ${concert.status} concert cannot become ${status}`);
     }
-    if (concert.status !== status) await setConcertStatus(tx, concertId, status);
+    if (concert.status === status) return [];
+    await setConcertStatus(tx, concertId, status);
+    return status === 'CANCELLED' ? endReservationsOfCancelledConcert(d, tx, concertId) : [];
   });
   d.concerts.forget(concertId);
+  if (ended.length > 0) await forgetEndedReservations(d, concertId, ended);
   await d.cache.evict(cacheKeys.concertList);
   const row = await findConcertWithAvailability(d.db, concertId);
   if (!row) throw new AppError('CONCERT_NOT_FOUND', `concert ${concertId} not found`);
