@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { Redis } from 'ioredis';
 import { TOPIC_PARTITIONS, TOPICS, topicName } from '@concert/contracts';
 import { createDb, createPool, startOutboxRelay } from '@concert/db';
-import { createKafka, createKafkaPublisher, createKafkaSubscriber, ensureTopics } from '@concert/messaging';
+import { createKafka, createKafkaPublisher, createKafkaSubscriber, deadLetterTopic, ensureTopics } from '@concert/messaging';
 import { consumerReady, createLogger, createMetrics, postgresReady, redisReady, serve, type Logger } from '@concert/service-kit';
 import { createApp } from './app';
 import type { BookingConfig } from './config';
@@ -49,6 +49,7 @@ export async function start(config: BookingConfig, opts: { logger?: Logger } = {
   await ensureTopics(kafka, [
     ...PRODUCED.map((t) => ({ topic: topicName(t, config.KAFKA_TOPIC_PREFIX), partitions: TOPIC_PARTITIONS })),
     { topic: paymentCompleted, partitions: TOPIC_PARTITIONS },
+    { topic: deadLetterTopic(paymentCompleted), partitions: 1 },
   ]);
   const publisher = createKafkaPublisher(kafka);
 
@@ -71,7 +72,11 @@ export async function start(config: BookingConfig, opts: { logger?: Logger } = {
   };
 
   const relay = startOutboxRelay({ pool, schemaName: 'booking', publisher, logger, registry: metrics.registry });
-  const subscriber = createKafkaSubscriber(kafka, { logger });
+  const subscriber = createKafkaSubscriber(kafka, {
+    logger,
+    deadLetter: publisher,
+    onDeadLetter: (msg) => business.deadLettered.inc({ topic: msg.topic }),
+  });
   await subscriber.run({
     groupId: config.KAFKA_GROUP_ID ?? `${config.KAFKA_TOPIC_PREFIX}booking-service`,
     topics: [paymentCompleted],

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EVENT_HEADERS, Reservation, TOPICS, schemaForTopic, type Topic } from '@concert/contracts';
-import { eventually } from '@concert/testing';
+import { createKafka, createKafkaSubscriber, deadLetterTopic, type IncomingMessage } from '@concert/messaging';
+import { eventually, testKafkaBrokers } from '@concert/testing';
 import {
   ALL_PRODUCED,
   TOKEN,
@@ -95,6 +96,31 @@ describe('events booking-service publishes', () => {
     const ghost = { id: newUser(), concertId: c.id, price: '1.00' };
     await pub.publish([{ topic: pub.topic, key: ghost.id, value: JSON.stringify(paymentCompletedFor(ghost, user)) }]);
     expect(parsed(await one(TOPICS.paymentRefundRequested, ghost.id)).payload.reason).toBe('RESERVATION_NOT_FOUND');
+  });
+
+  it('a payment-completed that breaks the contract is parked on the dead-letter topic; the next one still confirms', async () => {
+    const c = await openConcert(a);
+    const user = newUser();
+    const r = (await a.post('/internal/reservations', { userId: user, concertId: c.id, seatNumber: 3 })).body;
+    const broken = { ...paymentCompletedFor(r, user), payload: { reservationId: r.id, amount: 12 } };
+    const good = paymentCompletedFor(r, user);
+    // Same key, same partition: the broken one comes first and must not hold the good one back.
+    await pub.publish([
+      { topic: pub.topic, key: r.id, value: JSON.stringify(broken) },
+      { topic: pub.topic, key: r.id, value: JSON.stringify(good) },
+    ]);
+    expect(parsed(await one(TOPICS.reservationConfirmed, r.id)).payload.paymentId).toBe(good.payload.paymentId);
+
+    const parked: IncomingMessage[] = [];
+    const reader = createKafkaSubscriber(createKafka({ clientId: `dlq-${ns.id}`, brokers: await testKafkaBrokers() }));
+    try {
+      await reader.run({ groupId: `dlq-${ns.id}`, topics: [deadLetterTopic(pub.topic)], fromBeginning: true, handler: async (m) => void parked.push(m) });
+      await eventually(() => expect(parked.map((m) => parsed(m).eventId)).toEqual([broken.eventId]), { timeoutMs: 15_000 });
+    } finally {
+      await reader.stop();
+    }
+    const metrics = await (await fetch(`${svc.url}/metrics`)).text();
+    expect(metrics).toMatch(/dead_lettered_total\{[^}]*\} 1/);
   });
 
   it('every event published validates against libs/contracts', () => {

@@ -26,6 +26,7 @@ export function createPaymentMetrics() {
     charges: base.counter('charges_total', 'Balance charges applied (replays not counted)'),
     payments: base.counter('payments_total', 'Payment attempts by result', ['result']),
     refunds: base.counter('refunds_total', 'Payments refunded'),
+    deadLettered: base.counter('dead_lettered_total', 'Poison messages parked on a dead-letter topic, by source topic', ['topic']),
     outboxLagSeconds: new Gauge({
       name: 'payment_outbox_lag_seconds',
       help: 'Age of the oldest unpublished outbox event (read from the database at scrape time)',

@@ -3,7 +3,7 @@ import { Redis } from 'ioredis';
 import { TOPIC_PARTITIONS, TOPICS, topicName } from '@concert/contracts';
 import { createDb, createPool, startOutboxRelay } from '@concert/db';
 import { migrate } from './data-access/migrations';
-import { createKafka, createKafkaPublisher, createKafkaSubscriber, ensureTopics } from '@concert/messaging';
+import { createKafka, createKafkaPublisher, createKafkaSubscriber, deadLetterTopic, ensureTopics } from '@concert/messaging';
 import { consumerReady, createInternalClient, createLogger, postgresReady, redisReady, serve } from '@concert/service-kit';
 import { createApp } from './app';
 import type { PaymentConfig } from './config';
@@ -53,7 +53,10 @@ export async function start(config: PaymentConfig): Promise<RunningService> {
   const produced = [TOPICS.paymentCompleted, TOPICS.paymentRefunded];
   await ensureTopics(
     kafka,
-    [...produced, ...consumed.map((c) => c.topic)].map((t) => ({ topic: topicName(t, config.KAFKA_TOPIC_PREFIX), partitions: TOPIC_PARTITIONS })),
+    [
+      ...[...produced, ...consumed.map((c) => c.topic)].map((t) => ({ topic: topicName(t, config.KAFKA_TOPIC_PREFIX), partitions: TOPIC_PARTITIONS })),
+      ...consumed.map((c) => ({ topic: deadLetterTopic(topicName(c.topic, config.KAFKA_TOPIC_PREFIX)), partitions: 1 })),
+    ],
   );
   const publisher = createKafkaPublisher(kafka);
   await publisher.connect();
@@ -83,7 +86,11 @@ export async function start(config: PaymentConfig): Promise<RunningService> {
   retention.unref();
 
   const dispatcher = createEventDispatcher(deps, consumed);
-  const subscriber = createKafkaSubscriber(kafka, { logger });
+  const subscriber = createKafkaSubscriber(kafka, {
+    logger,
+    deadLetter: publisher,
+    onDeadLetter: (msg) => metrics.deadLettered.inc({ topic: msg.topic }),
+  });
   await subscriber.run({
     groupId: config.KAFKA_GROUP_ID ?? `${config.KAFKA_TOPIC_PREFIX}payment-service`,
     topics: dispatcher.topics,

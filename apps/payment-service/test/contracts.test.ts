@@ -82,6 +82,20 @@ describe('consumed events (EXAMPLE_EVENTS with fresh ids)', () => {
     await eventually(async () => expect(await projectionStatus(pool, e.payload.reservationId)).toBe(status), { timeoutMs: 20_000 });
   });
 
+  it('an event that breaks its contract is parked (dead_lettered_total), not recorded, and the next one is applied', async () => {
+    const u = await newUser(call);
+    const good = example(TOPICS.seatReserved, { reservationId: randomUUID(), userId: u.id, reservedUntil: new Date(Date.now() + 60_000).toISOString() });
+    const broken = { ...structuredClone(good), eventId: randomUUID(), payload: { ...good.payload, price: 120000 } };
+    await feeder.send(TOPICS.seatReserved, broken);
+    await feeder.send(TOPICS.seatReserved, good);
+    await eventually(async () => expect(await projectionStatus(pool, good.payload.reservationId)).toBe('TEMPORARILY_RESERVED'), { timeoutMs: 20_000 });
+    await eventually(async () => expect(await (await fetch(`${svc.url}/metrics`)).text()).toMatch(/dead_lettered_total\{[^}]*seat-reserved[^}]*\} 1/), {
+      timeoutMs: 10_000,
+    });
+    const { rows } = await pool.query('select 1 from payment.inbox where event_id = $1', [broken.eventId]);
+    expect(rows).toEqual([]); // parked, not "consumed": an operator can re-drive it once fixed
+  });
+
   it(`${TOPICS.paymentRefundRequested}: the payment is refunded`, async () => {
     const u = await newUser(call);
     await charge(call, u.id, '200000');

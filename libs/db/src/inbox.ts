@@ -1,4 +1,4 @@
-import type { IncomingMessage, MessageHandler } from '@concert/messaging';
+import { PoisonMessage, type IncomingMessage, type MessageHandler } from '@concert/messaging';
 import type { InboxTable } from './inbox-table';
 import type { Db, SchemaRecord, Tx } from './pool';
 import { withTransaction } from './transaction';
@@ -28,7 +28,7 @@ export interface ConsumeWithInboxOptions<S extends SchemaRecord, E extends Inbox
   db: Db<S>;
   inbox: InboxTable;
   consumer: string;
-  /** Validates the parsed JSON (e.g. a contracts zod schema's `parse`); throwing stops delivery. */
+  /** Validates the parsed JSON (e.g. a contracts zod schema's `parse`); what it refuses is a PoisonMessage. */
   parse?: (raw: unknown) => E;
   handler: (tx: Tx<S>, envelope: E, msg: IncomingMessage) => Promise<void>;
 }
@@ -39,12 +39,30 @@ export function consumeWithInbox<S extends SchemaRecord, E extends InboxEnvelope
 ): MessageHandler {
   const parse = o.parse ?? (requireEnvelope as (raw: unknown) => E);
   return async (msg) => {
-    const envelope = parse(JSON.parse(msg.value));
+    const envelope = parseOrPoison(parse, msg.value);
     await withTransaction(o.db, async (tx) => {
       if (!(await markConsumed(tx, o.inbox, o.consumer, envelope.eventId))) return;
       await o.handler(tx, envelope, msg);
     });
   };
+}
+
+/** A message that is not JSON or not the contract's shape never will be: mark it as poison. */
+function parseOrPoison<E>(parse: (raw: unknown) => E, value: string): E {
+  try {
+    return parse(JSON.parse(value));
+  } catch (err) {
+    throw new PoisonMessage(`not a valid event: ${describeParseError(err)}`, { cause: err });
+  }
+}
+
+/** One line for logs and the dead-letter header: zod's issues as `path: message`, else the message. */
+function describeParseError(err: unknown): string {
+  const issues = (err as { issues?: Array<{ path: PropertyKey[]; message: string }> }).issues;
+  const text = Array.isArray(issues)
+    ? issues.map((i) => `${i.path.map(String).join('.') || '(root)'}: ${i.message}`).join('; ')
+    : (err as Error).message;
+  return text.slice(0, 500);
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -1,6 +1,7 @@
 import { consumeWithInbox, createDb, createPool, markConsumed } from '../src';
 import {
   createKafkaPublisher,
+  PoisonMessage,
   createKafkaSubscriber,
   type EventPublisher,
   type EventSubscriber,
@@ -111,9 +112,14 @@ describe('inbox: idempotent consumer', () => {
     expect((await db.select().from(s.tables.counters).where(eq(s.tables.counters.id, 'flaky')))[0]?.n).toBe(1);
   });
 
-  it('refuses a message that is not an envelope instead of skipping it', async () => {
+  it('refuses a message that is not an envelope or not JSON as poison, instead of skipping it', async () => {
     const { handler } = incrementingHandler();
-    const msg: IncomingMessage = { topic, partition: 0, offset: '2', key: 'k', value: '{"hello":1}', headers: {} };
-    await expect(handler(msg)).rejects.toThrow(/not an event envelope/);
+    for (const value of ['{"hello":1}', 'not json']) {
+      const msg: IncomingMessage = { topic, partition: 0, offset: '2', key: 'k', value, headers: {} };
+      const err = await handler(msg).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(PoisonMessage);
+    }
+    const notEnvelope = { topic, partition: 0, offset: '2', key: 'k', value: '{"hello":1}', headers: {} };
+    await expect(handler(notEnvelope)).rejects.toThrow(/not an event envelope/);
   });
 });

@@ -4,3 +4,4 @@ export { ensureTopics, deleteTopics, listTopics } from './topics';
 export { createKafkaPublisher, type KafkaPublisherOptions } from './kafka-publisher';
 export { createKafkaSubscriber, type KafkaSubscriberOptions } from './kafka-subscriber';
 export { backoffMs } from './backoff';
+export { PoisonMessage, deadLetterTopic, DEAD_LETTER_HEADERS } from './dead-letter';

@@ -2,8 +2,9 @@ import type { Consumer, IHeaders, KafkaMessage } from 'kafkajs';
 import type { Logger } from 'pino';
 import { backoffMs, sleep } from './backoff';
 import type { KafkaClient } from './kafka-client';
+import { deadLetterTopic, parkMessage, PoisonMessage } from './dead-letter';
 import { OffsetCommitter } from './offset-committer';
-import type { EventSubscriber, IncomingMessage, SubscribeOptions } from './types';
+import type { EventPublisher, EventSubscriber, IncomingMessage, SubscribeOptions } from './types';
 
 export interface KafkaSubscriberOptions {
   logger?: Logger;
@@ -12,6 +13,13 @@ export interface KafkaSubscriberOptions {
   handlerBackoffMaxMs?: number;
   /** Longest a fetch waits on an idle partition; data that arrives earlier is returned at once. */
   fetchMaxWaitMs?: number;
+  /**
+   * Where a PoisonMessage goes (`<topic>.dlq`, see dead-letter.ts): parked there, its offset is
+   * committed and the partition flows on. Without it a poison message stops the consumer.
+   */
+  deadLetter?: EventPublisher;
+  /** Told about every parked message (metrics, alerts). */
+  onDeadLetter?: (msg: IncomingMessage, err: unknown) => void;
 }
 
 export function createKafkaSubscriber(kafka: KafkaClient, opts: KafkaSubscriberOptions = {}): EventSubscriber {
@@ -81,6 +89,10 @@ class KafkaSubscriber implements EventSubscriber {
         try {
           await this.handleWithRetries(o, msg, heartbeat);
         } catch (err) {
+          if (await this.parked(o, msg, err)) {
+            committer.handled(topic, partition, message.offset);
+            return;
+          }
           // The crash that follows restarts from the committed offset: make that the failed message.
           await committer.flush();
           throw new HandlerFailure(err);
@@ -93,6 +105,18 @@ class KafkaSubscriber implements EventSubscriber {
     });
   }
 
+  /** A poison message goes to the dead-letter topic when there is one; false = not parked. */
+  private async parked(o: SubscribeOptions, msg: IncomingMessage, err: unknown): Promise<boolean> {
+    if (!(err instanceof PoisonMessage) || !this.opts.deadLetter || this.stopping) return false;
+    await parkMessage(this.opts.deadLetter, msg, o.groupId, err);
+    this.opts.logger?.error(
+      { err, topic: msg.topic, partition: msg.partition, offset: msg.offset, deadLetterTopic: deadLetterTopic(msg.topic) },
+      'poison message parked on the dead-letter topic',
+    );
+    this.opts.onDeadLetter?.(msg, err);
+    return true;
+  }
+
   private async handleWithRetries(o: SubscribeOptions, msg: IncomingMessage, heartbeat: () => Promise<void>) {
     const retries = o.handlerRetries ?? 5;
     for (let attempt = 0; ; attempt++) {
@@ -100,7 +124,8 @@ class KafkaSubscriber implements EventSubscriber {
         await o.handler(msg);
         return;
       } catch (err) {
-        if (attempt >= retries || this.stopping) throw err;
+        // Retrying a message that can never be processed only delays everything behind it.
+        if (attempt >= retries || this.stopping || err instanceof PoisonMessage) throw err;
         this.opts.logger?.warn(
           { err, topic: msg.topic, partition: msg.partition, offset: msg.offset, attempt },
           'handler failed, retrying',

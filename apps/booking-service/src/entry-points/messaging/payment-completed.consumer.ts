@@ -12,7 +12,8 @@ export const PAYMENT_COMPLETED_CONSUMER = 'booking-service.payment-completed';
 /**
  * `payment-completed` → confirm the hold or request a refund. The inbox row and the effect
  * commit together, so a redelivered event changes nothing. A message that does not match the
- * contract stops the consumer (readiness fails) rather than being skipped: it may carry money.
+ * contract is parked on the dead-letter topic, never skipped (it may carry money): the
+ * dead_lettered_total metric and `npm run reconcile` show it to an operator.
  */
 export function paymentCompletedHandler(d: BookingDeps): MessageHandler {
   return async (msg) => {

@@ -25,7 +25,8 @@ export const INBOX_CONSUMER = 'payment-service';
 /**
  * One Kafka handler for all consumed topics: the event id goes into the inbox in the same
  * transaction as the effect, so a redelivered event changes nothing. An event that breaks its
- * contract is logged and skipped — retrying it forever would stall its partition.
+ * contract is a PoisonMessage: parked on the dead-letter topic (kept, not skipped), since
+ * retrying it forever would stall its partition.
  */
 export function createEventDispatcher(deps: Deps, handlers: EventHandler<z.ZodTypeAny>[]) {
   const byTopic = new Map(handlers.map((h) => [topicName(h.topic, deps.config.KAFKA_TOPIC_PREFIX), h]));
@@ -40,16 +41,9 @@ export function createEventDispatcher(deps: Deps, handlers: EventHandler<z.ZodTy
       db: deps.db,
       inbox,
       consumer: INBOX_CONSUMER,
-      handler: async (tx, envelope) => {
-        const parsed = handler.schema.safeParse(envelope);
-        if (!parsed.success) {
-          deps.logger.error(
-            { topic: msg.topic, offset: msg.offset, issues: parsed.error.issues },
-            'event does not match its contract; skipped',
-          );
-          return;
-        }
-        await handler.handle(tx, parsed.data, { deps, msg, afterCommit: (fn) => after.push(fn) });
+      parse: (raw) => handler.schema.parse(raw) as { eventId: string; type: string },
+      handler: async (tx, event) => {
+        await handler.handle(tx, event, { deps, msg, afterCommit: (fn) => after.push(fn) });
       },
     });
     const work = async () => {
