@@ -23,6 +23,8 @@ export const BookingConfig = BaseConfig.extend({
   EXPIRY_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(8),
   /** BullMQ key prefix; a hash tag keeps each queue's keys in one Redis Cluster slot. */
   BULLMQ_PREFIX: z.string().default('{booking}'),
+  /** Inbox rows older than this are deleted; keep it above the topics' log retention (Kafka: 7 days). */
+  INBOX_RETENTION_HOURS: z.coerce.number().positive().default(14 * 24),
   /** How long a replica reuses a concert row for hold pre-checks (the hold's UPDATE re-checks). */
   CONCERT_SNAPSHOT_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
   CONCERTS_CACHE_TTL_SECONDS: z.coerce.number().int().min(1).default(60),

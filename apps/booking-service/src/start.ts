@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { Redis } from 'ioredis';
 import { TOPIC_PARTITIONS, TOPICS, topicName } from '@concert/contracts';
-import { createDb, createPool, startOutboxRelay } from '@concert/db';
+import { createDb, createPool, startInboxCleanup, startOutboxRelay } from '@concert/db';
 import { createKafka, createKafkaPublisher, createKafkaSubscriber, deadLetterTopic, ensureTopics } from '@concert/messaging';
 import { consumerReady, createLogger, createMetrics, postgresReady, redisReady, serve, type Logger } from '@concert/service-kit';
 import { createApp } from './app';
@@ -10,7 +10,7 @@ import { createConcertSnapshots } from './data-access/concert-snapshots';
 import { ReadThroughCache } from './data-access/cache';
 import { ExpiryQueue } from './data-access/expiry-queue';
 import { migrate } from './data-access/migrations';
-import { schema } from './data-access/schema';
+import { inbox, schema } from './data-access/schema';
 import { startExpirySweeper } from './entry-points/jobs/expiry.sweeper';
 import { startExpiryWorker } from './entry-points/jobs/expiry.worker';
 import { paymentCompletedHandler } from './entry-points/messaging/payment-completed.consumer';
@@ -89,6 +89,12 @@ export async function start(config: BookingConfig, opts: { logger?: Logger } = {
   });
   const worker = config.EXPIRY_WORKER ? startExpiryWorker(deps, config) : undefined;
   const sweeper = config.SWEEP_INTERVAL_MS > 0 ? startExpirySweeper(deps, config.SWEEP_INTERVAL_MS) : undefined;
+  const inboxCleanup = startInboxCleanup({
+    pool,
+    inbox,
+    retentionHours: config.INBOX_RETENTION_HOURS,
+    onError: (err) => logger.warn({ err }, 'inbox cleanup failed'),
+  });
 
   const app = createApp(deps, {
     logger,
@@ -108,6 +114,7 @@ export async function start(config: BookingConfig, opts: { logger?: Logger } = {
     logger,
     shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
     closers: [
+      () => inboxCleanup.stop(),
       () => sweeper?.stop(),
       () => worker?.close(),
       () => subscriber.stop(),

@@ -1,7 +1,7 @@
 import { setScryptCost } from './domain/password';
 import { Redis } from 'ioredis';
 import { TOPIC_PARTITIONS, TOPICS, topicName } from '@concert/contracts';
-import { createDb, createPool, startOutboxRelay } from '@concert/db';
+import { createDb, createPool, startInboxCleanup, startOutboxRelay } from '@concert/db';
 import { migrate } from './data-access/migrations';
 import { createKafka, createKafkaPublisher, createKafkaSubscriber, deadLetterTopic, ensureTopics } from '@concert/messaging';
 import { consumerReady, createInternalClient, createLogger, postgresReady, redisReady, serve } from '@concert/service-kit';
@@ -9,7 +9,7 @@ import { createApp } from './app';
 import type { PaymentConfig } from './config';
 import { createBalanceCache } from './data-access/balance.cache';
 import { deleteExpiredKeys } from './data-access/idempotency.repository';
-import { DB_SCHEMA, schema } from './data-access/schema';
+import { DB_SCHEMA, inbox, schema } from './data-access/schema';
 import { createEventDispatcher, type EventHandler } from './entry-points/messaging/handler';
 import { paymentRefundRequestedConsumer } from './entry-points/messaging/payment-refund-requested.consumer';
 import {
@@ -84,6 +84,12 @@ export async function start(config: PaymentConfig): Promise<RunningService> {
     );
   }, 15 * 60_000);
   retention.unref();
+  const inboxCleanup = startInboxCleanup({
+    pool,
+    inbox,
+    retentionHours: config.INBOX_RETENTION_HOURS,
+    onError: (err) => logger.warn({ err }, 'inbox cleanup failed'),
+  });
 
   const dispatcher = createEventDispatcher(deps, consumed);
   const subscriber = createKafkaSubscriber(kafka, {
@@ -110,7 +116,7 @@ export async function start(config: PaymentConfig): Promise<RunningService> {
     host: config.HOST,
     logger,
     shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
-    closers: [() => clearInterval(retention), () => subscriber.stop(), () => relay.stop(), () => publisher.disconnect(), () => redis.quit(), () => pool.end()],
+    closers: [() => clearInterval(retention), () => inboxCleanup.stop(), () => subscriber.stop(), () => relay.stop(), () => publisher.disconnect(), () => redis.quit(), () => pool.end()],
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;

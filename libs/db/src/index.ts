@@ -10,4 +10,5 @@ export type { OutboxLag } from './outbox-store';
 export { redriveDead } from './redrive';
 export { outboxMetrics, type OutboxMetrics } from './outbox-metrics';
 export { markConsumed, consumeWithInbox, type ConsumeWithInboxOptions, type InboxEnvelope } from './inbox';
+export { deleteOldInboxRows, startInboxCleanup } from './inbox-cleanup';
 export { createdAtColumn, updatedAtColumn } from './columns';

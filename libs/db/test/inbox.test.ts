@@ -1,4 +1,5 @@
-import { consumeWithInbox, createDb, createPool, markConsumed } from '../src';
+import { randomUUID } from 'node:crypto';
+import { consumeWithInbox, createDb, createPool, deleteOldInboxRows, markConsumed } from '../src';
 import {
   createKafkaPublisher,
   PoisonMessage,
@@ -121,5 +122,18 @@ describe('inbox: idempotent consumer', () => {
     }
     const notEnvelope = { topic, partition: 0, offset: '2', key: 'k', value: '{"hello":1}', headers: {} };
     await expect(handler(notEnvelope)).rejects.toThrow(/not an event envelope/);
+  });
+  it('retention: rows older than the retention are deleted, in chunks; recent ones stay', async () => {
+    const { inbox } = s.tables;
+    const db = createDb(pool, s.tables);
+    const old = Array.from({ length: 5 }, () => randomUUID());
+    const recent = randomUUID();
+    await db.insert(inbox).values([
+      ...old.map((eventId) => ({ consumer: 'retention', eventId, receivedAt: new Date(Date.now() - 8 * 24 * 3_600_000) })),
+      { consumer: 'retention', eventId: recent },
+    ]);
+    expect(await deleteOldInboxRows(pool, inbox, 7 * 24, 2)).toBe(5);
+    const left = await db.select({ eventId: inbox.eventId }).from(inbox).where(eq(inbox.consumer, 'retention'));
+    expect(left).toEqual([{ eventId: recent }]);
   });
 });

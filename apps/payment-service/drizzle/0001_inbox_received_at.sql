@@ -1,0 +1,1 @@
+CREATE INDEX "inbox_received_at_idx" ON "payment"."inbox" USING btree ("received_at");
