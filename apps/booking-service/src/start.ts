@@ -85,7 +85,8 @@ export async function start(config: BookingConfig, opts: { logger?: Logger } = {
     // the group first joins (or rejoins a partition it never committed) is silently skipped.
     // Redelivery is harmless, the inbox makes it a no-op.
     fromBeginning: true,
-    partitionsConsumedConcurrently: 3,
+    // Every partition this replica owns at once (one replica may own them all); order within one stays.
+    partitionsConsumedConcurrently: TOPIC_PARTITIONS,
   });
   const worker = config.EXPIRY_WORKER ? startExpiryWorker(deps, config) : undefined;
   const sweeper = config.SWEEP_INTERVAL_MS > 0 ? startExpirySweeper(deps, config.SWEEP_INTERVAL_MS) : undefined;

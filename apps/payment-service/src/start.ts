@@ -102,7 +102,8 @@ export async function start(config: PaymentConfig): Promise<RunningService> {
     topics: dispatcher.topics,
     handler: dispatcher.handle,
     fromBeginning: true,
-    partitionsConsumedConcurrently: 3,
+    // Every partition this replica owns at once (one replica may own them all); order within one stays.
+    partitionsConsumedConcurrently: TOPIC_PARTITIONS,
   });
 
   const app = createApp(deps, {
