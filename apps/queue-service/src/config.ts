@@ -19,6 +19,11 @@ export const QueueServiceConfig = BaseConfig.extend({
   QUEUE_DEFAULT_ACTIVE_TTL_SECONDS: z.coerce.number().int().min(1).default(600),
   QUEUE_TICK_MS: z.coerce.number().int().min(10).max(1000).default(200),
   QUEUE_WAITING_IDLE_SECONDS: z.coerce.number().int().min(1).default(60),
+  // An admitted fan silent this long (no status poll, hold or payment) gives the slot to the next
+  // fan instead of keeping it for the whole active TTL; 0 keeps it until the TTL. Keep it above
+  // booking's RESERVATION_HOLD_SECONDS (300): a fan who holds a seat must still be able to pay
+  // at the end of the hold without having polled meanwhile.
+  QUEUE_ACTIVE_IDLE_SECONDS: z.coerce.number().int().min(0).default(360),
   QUEUE_TICKER_ENABLED: boolFromEnv.default(true),
   // 0 → derived from the tick (10 ticks, at least 2 s).
   QUEUE_TICKER_LEASE_MS: z.coerce.number().int().min(0).default(0),

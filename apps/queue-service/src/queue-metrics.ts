@@ -30,6 +30,7 @@ export function createQueueMetrics(metrics: Metrics, repo: QueueRepository) {
     admitted: counter('queue_admitted_total', 'Fans admitted (by a tick or at once on arrival)'),
     evicted: counter('queue_evicted_total', 'Waiting fans evicted for not polling'),
     expired: counter('queue_expired_total', 'Active slots that ran out their TTL'),
+    released: counter('queue_released_total', 'Active slots given back because their fan went quiet'),
     completed: counter('queue_completed_total', 'Active slots ended by a completed payment or an explicit complete'),
     tickDuration: new Histogram({
       name: 'queue_tick_duration_seconds',

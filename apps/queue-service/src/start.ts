@@ -30,7 +30,7 @@ export async function start(config: QueueServiceConfig): Promise<StartedQueueSer
       maxActive: config.QUEUE_DEFAULT_MAX_ACTIVE,
       activeTtlSeconds: config.QUEUE_DEFAULT_ACTIVE_TTL_SECONDS,
     },
-    tick: { tickMs: config.QUEUE_TICK_MS, waitingIdleMs: config.QUEUE_WAITING_IDLE_SECONDS * 1000, maxBatch: 1000 },
+    tick: { tickMs: config.QUEUE_TICK_MS, waitingIdleMs: config.QUEUE_WAITING_IDLE_SECONDS * 1000, activeIdleMs: config.QUEUE_ACTIVE_IDLE_SECONDS * 1000, maxBatch: 1000 },
   });
   const queueMetrics = createQueueMetrics(metrics, repo);
 

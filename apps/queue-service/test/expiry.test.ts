@@ -90,3 +90,42 @@ describe('eviction and expiry', () => {
     expect(await live()).toBe(true);
   });
 });
+
+describe('active fans who go quiet', () => {
+  const ns2 = namespace();
+  let quietSvc: Awaited<ReturnType<typeof startQueue>>;
+  beforeAll(async () => {
+    quietSvc = await startQueue(ns2, {
+      QUEUE_TICK_MS: '100',
+      QUEUE_ACTIVE_IDLE_SECONDS: '1',
+      QUEUE_DEFAULT_ACTIVE_TTL_SECONDS: '60',
+      QUEUE_DEFAULT_MAX_ACTIVE: '2',
+    });
+  });
+  afterAll(async () => {
+    await quietSvc?.stop();
+    await dropNamespace(ns2);
+  });
+
+  it('give their slot to the next fan long before their TTL; a fan who keeps polling keeps it', async () => {
+    const c = quietSvc.client;
+    const concert = randomUUID();
+    const [lively, quiet, next] = [randomUUID(), randomUUID(), randomUUID()];
+    expect((await c.enqueue(concert, lively)).body.status).toBe('ACTIVE');
+    expect((await c.enqueue(concert, quiet)).body.status).toBe('ACTIVE');
+    expect((await c.enqueue(concert, next)).body).toMatchObject({ status: 'WAITING', position: 1 });
+
+    const pollers = background(async () => {
+      await Promise.all([c.status(concert, lively), c.status(concert, next)]);
+    }, 200);
+    try {
+      await eventually(async () => expect((await c.status(concert, next)).body.status).toBe('ACTIVE'), { timeoutMs: 5000 });
+      expect((await c.status(concert, quiet)).body.status).toBe('EXPIRED');
+      expect((await c.status(concert, lively)).body.status).toBe('ACTIVE');
+    } finally {
+      await pollers.stop();
+    }
+    const text = await (await fetch(`${c.base}/metrics`)).text();
+    expect(text).toMatch(/^queue_released_total\{[^}]*\} 1$/m);
+  }, 30_000);
+});

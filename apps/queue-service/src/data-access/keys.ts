@@ -11,6 +11,7 @@ export interface ConcertKeys {
   policy: string;
   stats: string;
   seq: string;
+  activeSeen: string;
 }
 
 export function concertKeys(prefix: string, concertId: string): ConcertKeys {
@@ -23,6 +24,7 @@ export function concertKeys(prefix: string, concertId: string): ConcertKeys {
     policy: `${base}:policy`, // HASH admitPerSecond, maxActive, activeTtlSeconds
     stats: `${base}:stats`, // HASH admittedTotal, current 1-second window, measured rate
     seq: `${base}:seq`, // INCR counter for the waiting score
+    activeSeen: `${base}:active_seen`, // ZSET active user -> last sign of life epoch ms
   };
 }
 

@@ -2,7 +2,7 @@
  * The waiting room's atomic steps. Each script touches the keys of one concert only (one hash
  * slot) and reads the clock from Redis (TIME), so every replica sees the same clock and the same
  * 1-second admission windows. Key order everywhere: waiting, active, seen, admittedAt, policy,
- * stats[, seq].
+ * stats[, seq], activeSeen (an active fan's last sign of life: a poll, a hold, a payment).
  */
 
 export const PRELUDE = `
@@ -37,9 +37,16 @@ local function window_budget(stats, now, aps, tick_ms)
   return math.max(0, cap - admitted)
 end
 
-local function admit(active, admitted_at, member, now, ttl)
+local function admit(active, admitted_at, active_seen, member, now, ttl)
   redis.call('ZADD', active, now + ttl * 1000, member)
   redis.call('HSET', admitted_at, member, now)
+  redis.call('ZADD', active_seen, now, member)
+end
+
+local function drop_active(active, admitted_at, active_seen, members)
+  redis.call('ZREM', active, unpack(members))
+  redis.call('HDEL', admitted_at, unpack(members))
+  redis.call('ZREM', active_seen, unpack(members))
 end
 
 local function count_admitted(stats, n)
@@ -48,12 +55,9 @@ local function count_admitted(stats, n)
 end
 
 -- Drops active members whose expiry has passed (bounded per call); returns how many.
-local function prune_active(active, admitted_at, now)
+local function prune_active(active, admitted_at, active_seen, now)
   local gone = redis.call('ZRANGEBYSCORE', active, '-inf', now, 'LIMIT', 0, 1000)
-  if #gone > 0 then
-    redis.call('ZREM', active, unpack(gone))
-    redis.call('HDEL', admitted_at, unpack(gone))
-  end
+  if #gone > 0 then drop_active(active, admitted_at, active_seen, gone) end
   return #gone
 end
 
@@ -72,7 +76,7 @@ end
  * goes to the back with the next sequence number.
  */
 export const ENQUEUE = `${PRELUDE}
-local waiting, active, seen, admitted_at, policy, stats, seq = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7]
+local waiting, active, seen, admitted_at, policy, stats, seq, active_seen = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7], KEYS[8]
 local user = ARGV[1]
 local now = now_ms()
 local aps, max_active, ttl = read_policy(policy, ARGV[2], ARGV[3], ARGV[4])
@@ -80,9 +84,11 @@ local pruned = 0
 
 local expiry = tonumber(redis.call('ZSCORE', active, user))
 if expiry then
-  if expiry > now then return entry('ACTIVE', 0, expiry, 0, aps, max_active, ttl, active, stats, 0) end
-  redis.call('ZREM', active, user)
-  redis.call('HDEL', admitted_at, user)
+  if expiry > now then
+    redis.call('ZADD', active_seen, now, user)
+    return entry('ACTIVE', 0, expiry, 0, aps, max_active, ttl, active, stats, 0)
+  end
+  drop_active(active, admitted_at, active_seen, {user})
   pruned = 1
 end
 
@@ -93,9 +99,9 @@ if rank then
 end
 
 if redis.call('ZCARD', waiting) == 0 then
-  pruned = pruned + prune_active(active, admitted_at, now)
+  pruned = pruned + prune_active(active, admitted_at, active_seen, now)
   if redis.call('ZCARD', active) < max_active and window_budget(stats, now, aps, tonumber(ARGV[5])) > 0 then
-    admit(active, admitted_at, user, now, ttl)
+    admit(active, admitted_at, active_seen, user, now, ttl)
     count_admitted(stats, 1)
     return entry('ACTIVE', 0, now + ttl * 1000, 1, aps, max_active, ttl, active, stats, pruned)
   end
@@ -107,21 +113,24 @@ return entry('WAITING', redis.call('ZCARD', waiting), 0, 1, aps, max_active, ttl
 `;
 
 /**
- * KEYS waiting, active, seen, admittedAt, policy, stats
+ * KEYS waiting, active, seen, admittedAt, policy, stats, activeSeen
  * ARGV userId, defaultAps, defaultMaxActive, defaultTtl
- * A poll: reports the state and refreshes a waiting user's last-seen time.
+ * A poll (or the gateway checking admission for a hold or payment): reports the state and
+ * refreshes the user's last-seen time, waiting or active.
  */
 export const STATUS = `${PRELUDE}
-local waiting, active, seen, admitted_at, policy, stats = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6]
+local waiting, active, seen, admitted_at, policy, stats, active_seen = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7]
 local user = ARGV[1]
 local now = now_ms()
 local aps, max_active, ttl = read_policy(policy, ARGV[2], ARGV[3], ARGV[4])
 
 local expiry = tonumber(redis.call('ZSCORE', active, user))
 if expiry then
-  if expiry > now then return entry('ACTIVE', 0, expiry, 0, aps, max_active, ttl, active, stats, 0) end
-  redis.call('ZREM', active, user)
-  redis.call('HDEL', admitted_at, user)
+  if expiry > now then
+    redis.call('ZADD', active_seen, now, user)
+    return entry('ACTIVE', 0, expiry, 0, aps, max_active, ttl, active, stats, 0)
+  end
+  drop_active(active, admitted_at, active_seen, {user})
   return entry('EXPIRED', 0, 0, 0, aps, max_active, ttl, active, stats, 1)
 end
 
@@ -134,18 +143,27 @@ return entry('EXPIRED', 0, 0, 0, aps, max_active, ttl, active, stats, 0)
 `;
 
 /**
- * KEYS waiting, active, seen, admittedAt, policy, stats
- * ARGV defaultAps, defaultMaxActive, defaultTtl, tickMs, idleMs, maxBatch
- * One admission tick: prune expired actives, evict waiting users who stopped polling, then
- * admit from the head of the line within the window budget and the free slots.
- * Returns {expired, evicted, admitted, waiting, active}.
+ * KEYS waiting, active, seen, admittedAt, policy, stats, activeSeen
+ * ARGV defaultAps, defaultMaxActive, defaultTtl, tickMs, idleMs, maxBatch, activeIdleMs (0 = off)
+ * One admission tick: prune expired actives, release active slots of fans who went quiet, evict
+ * waiting users who stopped polling, then admit from the head of the line within the window
+ * budget and the free slots.
+ * Returns {expired, evicted, admitted, waiting, active, released}.
  */
 export const TICK = `${PRELUDE}
-local waiting, active, seen, admitted_at, policy, stats = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6]
+local waiting, active, seen, admitted_at, policy, stats, active_seen = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7]
 local now = now_ms()
 local aps, max_active, ttl = read_policy(policy, ARGV[1], ARGV[2], ARGV[3])
 
-local expired = prune_active(active, admitted_at, now)
+local expired = prune_active(active, admitted_at, active_seen, now)
+
+local released = 0
+local active_idle_ms = tonumber(ARGV[7]) or 0
+if active_idle_ms > 0 then
+  local quiet = redis.call('ZRANGEBYSCORE', active_seen, '-inf', now - active_idle_ms, 'LIMIT', 0, 1000)
+  if #quiet > 0 then drop_active(active, admitted_at, active_seen, quiet) end
+  released = #quiet
+end
 
 local stale = redis.call('ZRANGEBYSCORE', seen, '-inf', now - tonumber(ARGV[5]), 'LIMIT', 0, 1000)
 if #stale > 0 then
@@ -159,7 +177,7 @@ local admitted = 0
 if n > 0 then
   local popped = redis.call('ZPOPMIN', waiting, n)
   for i = 1, #popped, 2 do
-    admit(active, admitted_at, popped[i], now, ttl)
+    admit(active, admitted_at, active_seen, popped[i], now, ttl)
     redis.call('ZREM', seen, popped[i])
     admitted = admitted + 1
   end
@@ -168,19 +186,20 @@ end
 
 local left = redis.call('ZCARD', waiting)
 if left > 0 then redis.call('HSET', stats, 'winBacklog', 1) end
-return {expired, #stale, admitted, left, redis.call('ZCARD', active)}
+return {expired, #stale, admitted, left, redis.call('ZCARD', active), released}
 `;
 
-/** KEYS waiting, active, seen, admittedAt. ARGV userId. Leaves the queue, whatever the state. */
+/** KEYS waiting, active, seen, admittedAt, activeSeen. ARGV userId. Leaves the queue, whatever the state. */
 export const LEAVE = `
 local removed = redis.call('ZREM', KEYS[1], ARGV[1]) + redis.call('ZREM', KEYS[2], ARGV[1])
 redis.call('ZREM', KEYS[3], ARGV[1])
 redis.call('HDEL', KEYS[4], ARGV[1])
+redis.call('ZREM', KEYS[5], ARGV[1])
 return removed
 `;
 
 /**
- * KEYS active, admittedAt. ARGV userId, notAfterMs ('' = unconditional).
+ * KEYS active, admittedAt, activeSeen. ARGV userId, notAfterMs ('' = unconditional).
  * Ends an active slot. With notAfterMs (the payment time), a slot admitted after it is kept:
  * a redelivered payment-completed must not end the slot of a later visit.
  * Returns 1 removed, 0 not active, -1 kept (admitted after notAfterMs).
@@ -191,6 +210,7 @@ if ARGV[2] ~= '' then
   if at and at > tonumber(ARGV[2]) then return -1 end
 end
 redis.call('HDEL', KEYS[2], ARGV[1])
+redis.call('ZREM', KEYS[3], ARGV[1])
 return redis.call('ZREM', KEYS[1], ARGV[1])
 `;
 

@@ -24,6 +24,8 @@ export interface QueueDefaults {
 export interface TickSettings {
   tickMs: number;
   waitingIdleMs: number;
+  /** An active fan silent this long (no poll, hold or payment) gives the slot back; 0 = never. */
+  activeIdleMs: number;
   /** Upper bound on admissions per concert per tick, keeps one script run short. */
   maxBatch: number;
 }
@@ -34,6 +36,8 @@ export interface TickResult {
   admitted: number;
   waiting: number;
   active: number;
+  /** Active slots given back because their fan went quiet. */
+  released: number;
 }
 
 export interface EntryResult extends EntryState {
@@ -54,7 +58,7 @@ export function createQueueRepository(redis: Redis, opts: { keyPrefix: string; d
 
   return {
     async enqueue(concertId: string, userId: string): Promise<EntryResult> {
-      const raw = await scripts.enqueue.run(redis, [...entryKeys(concertId), keysOf(concertId).seq], [
+      const raw = await scripts.enqueue.run(redis, [...entryKeys(concertId), keysOf(concertId).seq, keysOf(concertId).activeSeen], [
         userId,
         ...defaultArgs,
         opts.tick.tickMs,
@@ -67,18 +71,18 @@ export function createQueueRepository(redis: Redis, opts: { keyPrefix: string; d
     },
 
     async status(concertId: string, userId: string): Promise<EntryResult> {
-      return parseEntry(await scripts.status.run(redis, entryKeys(concertId), [userId, ...defaultArgs]));
+      return parseEntry(await scripts.status.run(redis, [...entryKeys(concertId), keysOf(concertId).activeSeen], [userId, ...defaultArgs]));
     },
 
     async leave(concertId: string, userId: string): Promise<boolean> {
       const k = keysOf(concertId);
-      return Number(await scripts.leave.run(redis, [k.waiting, k.active, k.seen, k.admittedAt], [userId])) > 0;
+      return Number(await scripts.leave.run(redis, [k.waiting, k.active, k.seen, k.admittedAt, k.activeSeen], [userId])) > 0;
     },
 
     /** Ends an active slot; `notAfterMs` keeps a slot admitted after that time (see COMPLETE). */
     async complete(concertId: string, userId: string, notAfterMs?: number): Promise<'completed' | 'not-active' | 'newer-slot'> {
       const k = keysOf(concertId);
-      const r = Number(await scripts.complete.run(redis, [k.active, k.admittedAt], [userId, notAfterMs ?? '']));
+      const r = Number(await scripts.complete.run(redis, [k.active, k.admittedAt, k.activeSeen], [userId, notAfterMs ?? '']));
       return r === 1 ? 'completed' : r === -1 ? 'newer-slot' : 'not-active';
     },
 
@@ -109,10 +113,16 @@ export function createQueueRepository(redis: Redis, opts: { keyPrefix: string; d
     },
 
     async tick(concertId: string): Promise<TickResult> {
-      const { tickMs, waitingIdleMs, maxBatch } = opts.tick;
-      const raw = (await scripts.tick.run(redis, entryKeys(concertId), [...defaultArgs, tickMs, waitingIdleMs, maxBatch])) as number[];
-      const [expired, evicted, admitted, waiting, active] = raw.map(Number) as [number, number, number, number, number];
-      return { expired, evicted, admitted, waiting, active };
+      const { tickMs, waitingIdleMs, maxBatch, activeIdleMs } = opts.tick;
+      const raw = (await scripts.tick.run(redis, [...entryKeys(concertId), keysOf(concertId).activeSeen], [
+        ...defaultArgs,
+        tickMs,
+        waitingIdleMs,
+        maxBatch,
+        activeIdleMs,
+      ])) as number[];
+      const [expired, evicted, admitted, waiting, active, released] = raw.map(Number) as [number, number, number, number, number, number];
+      return { expired, evicted, admitted, waiting, active, released };
     },
 
     /**

@@ -29,6 +29,7 @@ export function startAdmissionTicker(deps: {
         if (r.admitted) metrics.admitted.inc(r.admitted);
         if (r.evicted) metrics.evicted.inc(r.evicted);
         if (r.expired) metrics.expired.inc(r.expired);
+        if (r.released) metrics.released.inc(r.released);
         if (r.waiting === 0 && r.active === 0) await repo.forgetIfEmpty(concertId);
       }),
     );
