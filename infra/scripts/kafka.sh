@@ -107,6 +107,21 @@ print_tail() {
   fi
 }
 
+# What the broker logged since byte `offset` of server.log (its size before this start). log4j2
+# rolls server.log at 50 MB: after a roll the new file holds only lines written since, and the
+# rest of this start's lines are at the end of server.log.1 (a roll during startup once made a
+# start wait for a line it could no longer see).
+log_since() {
+  local offset=$1 size
+  size=$(stat -c %s "$KAFKA_SERVER_LOG" 2>/dev/null || echo 0)
+  if ((size >= offset)); then
+    tail -c +"$((offset + 1))" "$KAFKA_SERVER_LOG" 2>/dev/null || true
+  else
+    [ -f "$KAFKA_SERVER_LOG.1" ] && tail -c +"$((offset + 1))" "$KAFKA_SERVER_LOG.1" 2>/dev/null || true
+    cat "$KAFKA_SERVER_LOG" 2>/dev/null || true
+  fi
+}
+
 cmd_start() {
   with_lock
   local pid
@@ -156,7 +171,7 @@ cmd_start() {
     fi
     # Not `grep -q`: it exits at the first match, tail then dies of SIGPIPE and, under pipefail,
     # the pipeline fails exactly when the line is there (seen once the log is large).
-    if [ -f "$KAFKA_SERVER_LOG" ] && tail -c +"$((offset + 1))" "$KAFKA_SERVER_LOG" | grep 'Kafka Server started' >/dev/null; then
+    if log_since "$offset" | grep 'Kafka Server started' >/dev/null; then
       started=1
       break
     fi
@@ -167,7 +182,7 @@ cmd_start() {
     die "kafka did not log 'Kafka Server started' within ${KAFKA_START_TIMEOUT}s (pid $pid still running; 'kafka.sh stop' to kill it)"
   fi
   local version
-  version="$(tail -c +"$((offset + 1))" "$KAFKA_SERVER_LOG" | grep -o 'Kafka version: [^ ]*' | tail -n 1 | sed 's/Kafka version: //')"
+  version="$(log_since "$offset" | grep -o 'Kafka version: [^ ]*' | tail -n 1 | sed 's/Kafka version: //')"
   log "kafka started (pid $pid, version ${version:-unknown}) on $KAFKA_HOST:$KAFKA_PORT in $((SECONDS - t0)) s"
 }
 
