@@ -59,6 +59,8 @@ class Relay implements OutboxRelay {
   private stopped = false;
   private dirty = true;
   private wakeUp: (() => void) | undefined;
+  /** Published and acknowledged, to be marked SENT by the next round's fetch (see round()). */
+  private unmarked: PendingRow[] = [];
   private lastCleanup = 0;
   private lastGauge = 0;
   private readonly done: Promise<void>;
@@ -141,20 +143,36 @@ class Relay implements OutboxRelay {
         if (fetched < this.cfg.batchSize) await this.idle(this.cfg.pollIntervalMs, true);
       } catch (err) {
         this.opts.logger?.error({ err }, 'outbox relay round failed; giving up the lease');
+        // Published but maybe not marked: the next leader publishes them again (consumers dedupe).
+        this.unmarked = [];
         this.lease.drop();
         await this.idle(Math.min(this.cfg.leaseRetryMs, 1000), false);
       }
     }
+    await this.markUnmarked();
     await this.lease.release();
+  }
+
+  private async markUnmarked(): Promise<void> {
+    const client = this.lease.holder;
+    if (this.unmarked.length === 0 || !client) return;
+    await this.store.markSent(client, this.unmarked.map((r) => r.id)).catch((err: unknown) => {
+      this.opts.logger?.warn({ err }, 'could not mark the last published outbox rows; they will be published again');
+    });
+    this.unmarked = [];
   }
 
   private async round(client: pg.Client): Promise<number> {
     this.dirty = false;
-    const rows = await this.store.fetchDue(client, this.cfg.batchSize);
+    const rows = await this.store.fetchDue(client, this.cfg.batchSize, this.unmarked.map((r) => r.id));
+    this.unmarked = [];
     if (rows.length === 0) return 0;
     const { sent, failed } = await this.publish(rows);
     if (sent.length > 0) {
-      await this.store.markSent(client, sent.map((r) => r.id));
+      // While events keep coming (a NOTIFY arrived meanwhile, or the batch was full) the next round
+      // starts at once and its fetch marks these; before going idle, mark them now.
+      if (this.dirty || rows.length >= this.cfg.batchSize) this.unmarked = sent;
+      else await this.store.markSent(client, sent.map((r) => r.id));
       this.metrics.published.inc({ schema: this.opts.schemaName }, sent.length);
     }
     for (const { row, err } of failed) await this.recordFailure(client, row, err);

@@ -31,12 +31,20 @@ export class OutboxStore {
 
   /** Oldest due rows, skipping any row whose aggregate has an earlier row that is DEAD or
    *  waiting out a backoff: publishing it would overtake that earlier event. */
-  async fetchDue(q: Queryable, limit: number): Promise<PendingRow[]> {
+  /**
+   * The next due rows, oldest first, skipping aggregates whose earlier row waits in backoff or is
+   * DEAD. `markSentFirst`: rows of the previous round, already acknowledged by Kafka, marked SENT
+   * in the same statement (one round trip less per round while events keep coming).
+   */
+  async fetchDue(q: Queryable, limit: number, markSentFirst: string[] = []): Promise<PendingRow[]> {
     const { rows } = await q.query<PendingRow>(
-      `SELECT o.id::text AS id, o.event_id, o.aggregatetype, o.aggregateid, o.type, o.topic,
+      `WITH marked AS (
+         UPDATE ${this.table} SET status = 'SENT', sent_at = now()
+          WHERE id = ANY($2::bigint[]) AND status = 'PENDING')
+       SELECT o.id::text AS id, o.event_id, o.aggregatetype, o.aggregateid, o.type, o.topic,
               o.payload::text AS payload, o.headers, o.attempts
          FROM ${this.table} o
-        WHERE o.status = 'PENDING' AND o.next_attempt_at <= now()
+        WHERE o.status = 'PENDING' AND o.next_attempt_at <= now() AND o.id <> ALL($2::bigint[])
           AND NOT EXISTS (
                 SELECT 1 FROM ${this.table} b
                  WHERE b.aggregatetype = o.aggregatetype AND b.aggregateid = o.aggregateid
@@ -44,7 +52,7 @@ export class OutboxStore {
                    AND (b.status = 'DEAD' OR b.next_attempt_at > now()))
         ORDER BY o.id
         LIMIT $1`,
-      [limit],
+      [limit, markSentFirst],
     );
     return rows;
   }
