@@ -109,15 +109,17 @@ print_tail() {
 
 # What the broker logged since byte `offset` of server.log (its size before this start). log4j2
 # rolls server.log at 50 MB: after a roll the new file holds only lines written since, and the
-# rest of this start's lines are at the end of server.log.1 (a roll during startup once made a
-# start wait for a line it could no longer see).
+# rest of this start's lines are at the end of the newest archive (server.log.N, by mtime: which
+# index is newest depends on the rollover strategy). A roll during startup once made a start
+# wait for a line it could no longer see.
 log_since() {
-  local offset=$1 size
+  local offset=$1 size newest
   size=$(stat -c %s "$KAFKA_SERVER_LOG" 2>/dev/null || echo 0)
   if ((size >= offset)); then
     tail -c +"$((offset + 1))" "$KAFKA_SERVER_LOG" 2>/dev/null || true
   else
-    [ -f "$KAFKA_SERVER_LOG.1" ] && tail -c +"$((offset + 1))" "$KAFKA_SERVER_LOG.1" 2>/dev/null || true
+    newest="$(ls -t "$KAFKA_SERVER_LOG".* 2>/dev/null | head -n 1 || true)"
+    [ -n "$newest" ] && tail -c +"$((offset + 1))" "$newest" 2>/dev/null || true
     cat "$KAFKA_SERVER_LOG" 2>/dev/null || true
   fi
 }
