@@ -55,6 +55,28 @@ describe('cancelling a concert', () => {
     expect(ofReservation(TOPICS.reservationCancelled, hold.id)).toHaveLength(1);
   });
 
+  it('holds racing the cancellation: each is either refused or ended by it, none survives', async () => {
+    const seats = 40;
+    const c = await openConcert(t.a, { totalSeats: seats });
+    const users = Array.from({ length: seats }, () => newUser());
+    const holds = users.map((userId, i) => t.a.post('/internal/reservations', { userId, concertId: c.id, seatNumber: i + 1 }));
+    await sleep(5); // some holds are in their transaction when the cancellation arrives
+    const cancel = t.a.patch(`/internal/concerts/${c.id}`, { status: 'CANCELLED' });
+    const answers = await Promise.all(holds);
+    expect((await cancel).status).toBe(200);
+    for (const r of answers) expect([201, 409]).toContain(r.status);
+    expect(answers.filter((r) => r.status === 409).every((r) => r.body.code === 'BOOKING_NOT_OPEN')).toBe(true);
+
+    const { rows } = await t.svc.deps.db.$client.query<{ status: string; n: number }>(
+      `select status, count(*)::int as n from booking.reservations where concert_id = $1 group by status`,
+      [c.id],
+    );
+    const held = answers.filter((r) => r.status === 201).length;
+    expect(rows).toEqual(held > 0 ? [{ status: 'CANCELLED', n: held }] : []);
+    const map = (await t.a.get(`/internal/concerts/${c.id}/seats`)).body.seats as Array<{ status: string }>;
+    expect(map.every((s) => s.status === 'AVAILABLE')).toBe(true);
+  });
+
   it('a payment that lands after the cancellation is refunded, not confirmed', async () => {
     const c = await openConcert(t.a, { totalSeats: 2 });
     const user = newUser();

@@ -15,7 +15,8 @@ export async function seatMap(db: Conn, concertId: string) {
 /**
  * The guarantee behind a hold: only a seat that is AVAILABLE right now, of a concert open for
  * booking right now, is taken. Concurrent holders queue on the row lock and all but the first
- * find it taken (no row returned).
+ * find it taken (no row returned). The concert row is key-share locked until commit, so a
+ * concurrent cancellation either waits for this hold (and then ends it) or is seen by it.
  */
 export async function takeSeat(
   tx: Tx<BookingSchema>,
@@ -39,7 +40,10 @@ export async function takeSeat(
           tx
             .select({ one: sql`1` })
             .from(concerts)
-            .where(and(eq(concerts.id, o.concertId), eq(concerts.status, 'BOOKING_OPEN'), lte(concerts.bookingStartTime, sql`now()`), gte(concerts.bookingEndTime, sql`now()`))),
+            .where(and(eq(concerts.id, o.concertId), eq(concerts.status, 'BOOKING_OPEN'), lte(concerts.bookingStartTime, sql`now()`), gte(concerts.bookingEndTime, sql`now()`)))
+            // The weakest row lock, yet it waits for a status change in progress (FOR UPDATE):
+            // a hold and a cancellation of its concert never interleave.
+            .for('key share'),
         ),
       ),
     )
