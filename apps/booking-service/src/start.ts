@@ -1,9 +1,9 @@
 import type { AddressInfo } from 'node:net';
 import { Redis } from 'ioredis';
 import { TOPIC_PARTITIONS, TOPICS, topicName } from '@concert/contracts';
-import { createDb, createPool, startInboxCleanup, startOutboxRelay } from '@concert/db';
+import { createDb, createPool, deleteOldInboxRows, startOutboxRelay } from '@concert/db';
 import { createKafka, createKafkaPublisher, createKafkaSubscriber, deadLetterTopic, ensureTopics } from '@concert/messaging';
-import { consumerReady, createLogger, createMetrics, postgresReady, redisReady, serve, type Logger } from '@concert/service-kit';
+import { consumerReady, createLogger, createMetrics, every, postgresReady, redisReady, serve, type Logger } from '@concert/service-kit';
 import { createApp } from './app';
 import type { BookingConfig } from './config';
 import { createConcertSnapshots } from './data-access/concert-snapshots';
@@ -90,12 +90,9 @@ export async function start(config: BookingConfig, opts: { logger?: Logger } = {
   });
   const worker = config.EXPIRY_WORKER ? startExpiryWorker(deps, config) : undefined;
   const sweeper = config.SWEEP_INTERVAL_MS > 0 ? startExpirySweeper(deps, config.SWEEP_INTERVAL_MS) : undefined;
-  const inboxCleanup = startInboxCleanup({
-    pool,
-    inbox,
-    retentionHours: config.INBOX_RETENTION_HOURS,
-    onError: (err) => logger.warn({ err }, 'inbox cleanup failed'),
-  });
+  const inboxRetention = every(3_600_000, () => deleteOldInboxRows(pool, inbox, config.INBOX_RETENTION_HOURS), (err) =>
+    logger.warn({ err }, 'inbox cleanup failed'),
+  );
 
   const app = createApp(deps, {
     logger,
@@ -115,7 +112,7 @@ export async function start(config: BookingConfig, opts: { logger?: Logger } = {
     logger,
     shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
     closers: [
-      () => inboxCleanup.stop(),
+      () => inboxRetention.stop(),
       () => sweeper?.stop(),
       () => worker?.close(),
       () => subscriber.stop(),

@@ -24,9 +24,9 @@ export const PaymentConfig = BaseConfig.extend({
   /** How long a duplicate request waits for the in-flight one with the same Idempotency-Key. */
   IDEMPOTENCY_WAIT_MS: z.coerce.number().int().positive().default(5000),
   /** Keys older than this are forgotten (a retry after that is a new request), as payment APIs do. */
+  IDEMPOTENCY_RETENTION_HOURS: z.coerce.number().positive().default(24),
   /** Inbox rows older than this are deleted; keep it above the topics' log retention (Kafka: 7 days). */
   INBOX_RETENTION_HOURS: z.coerce.number().positive().default(14 * 24),
-  IDEMPOTENCY_RETENTION_HOURS: z.coerce.number().positive().default(24),
 });
 export type PaymentConfig = z.infer<typeof PaymentConfig>;
 

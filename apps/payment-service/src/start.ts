@@ -1,10 +1,10 @@
 import { setScryptCost } from './domain/password';
 import { Redis } from 'ioredis';
 import { TOPIC_PARTITIONS, TOPICS, topicName } from '@concert/contracts';
-import { createDb, createPool, startInboxCleanup, startOutboxRelay } from '@concert/db';
+import { createDb, createPool, deleteOldInboxRows, startOutboxRelay } from '@concert/db';
 import { migrate } from './data-access/migrations';
 import { createKafka, createKafkaPublisher, createKafkaSubscriber, deadLetterTopic, ensureTopics } from '@concert/messaging';
-import { consumerReady, createInternalClient, createLogger, postgresReady, redisReady, serve } from '@concert/service-kit';
+import { consumerReady, createInternalClient, createLogger, every, postgresReady, redisReady, serve } from '@concert/service-kit';
 import { createApp } from './app';
 import type { PaymentConfig } from './config';
 import { createBalanceCache } from './data-access/balance.cache';
@@ -77,19 +77,13 @@ export async function start(config: PaymentConfig): Promise<RunningService> {
     await ensureFirstAdmin(db, { email: config.ADMIN_EMAIL, password: config.ADMIN_PASSWORD, name: config.ADMIN_NAME }, logger);
   }
 
-  // Every replica may run it: deleting already-deleted keys is harmless.
-  const retention = setInterval(() => {
-    deleteExpiredKeys(db, config.IDEMPOTENCY_RETENTION_HOURS).catch((err: unknown) =>
-      logger.warn({ err }, 'idempotency key cleanup failed'),
-    );
-  }, 15 * 60_000);
-  retention.unref();
-  const inboxCleanup = startInboxCleanup({
-    pool,
-    inbox,
-    retentionHours: config.INBOX_RETENTION_HOURS,
-    onError: (err) => logger.warn({ err }, 'inbox cleanup failed'),
-  });
+  // Every replica may run them: deleting already-deleted rows is harmless.
+  const keyRetention = every(15 * 60_000, () => deleteExpiredKeys(db, config.IDEMPOTENCY_RETENTION_HOURS), (err) =>
+    logger.warn({ err }, 'idempotency key cleanup failed'),
+  );
+  const inboxRetention = every(3_600_000, () => deleteOldInboxRows(pool, inbox, config.INBOX_RETENTION_HOURS), (err) =>
+    logger.warn({ err }, 'inbox cleanup failed'),
+  );
 
   const dispatcher = createEventDispatcher(deps, consumed);
   const subscriber = createKafkaSubscriber(kafka, {
@@ -117,7 +111,7 @@ export async function start(config: PaymentConfig): Promise<RunningService> {
     host: config.HOST,
     logger,
     shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
-    closers: [() => clearInterval(retention), () => inboxCleanup.stop(), () => subscriber.stop(), () => relay.stop(), () => publisher.disconnect(), () => redis.quit(), () => pool.end()],
+    closers: [() => keyRetention.stop(), () => inboxRetention.stop(), () => subscriber.stop(), () => relay.stop(), () => publisher.disconnect(), () => redis.quit(), () => pool.end()],
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;

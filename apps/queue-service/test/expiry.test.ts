@@ -3,30 +3,26 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
 import { eventually, sleep, testRedisUrl } from '@concert/testing';
 import { concertsKey } from '../src/data-access/keys';
-import { background, dropNamespace, namespace, startQueue } from './helpers';
+import { background, useQueue } from './helpers';
 
 // Second-scale limits through the configured defaults (the public policy floors TTL at 10 s).
-let svc: Awaited<ReturnType<typeof startQueue>>;
+const q = useQueue({
+  QUEUE_TICK_MS: '100',
+  QUEUE_WAITING_IDLE_SECONDS: '1',
+  QUEUE_DEFAULT_ACTIVE_TTL_SECONDS: '2',
+  QUEUE_DEFAULT_MAX_ACTIVE: '2',
+});
 let redis: Redis;
-const ns = namespace();
 beforeAll(async () => {
   redis = new Redis(await testRedisUrl());
-  svc = await startQueue(ns, {
-    QUEUE_TICK_MS: '100',
-    QUEUE_WAITING_IDLE_SECONDS: '1',
-    QUEUE_DEFAULT_ACTIVE_TTL_SECONDS: '2',
-    QUEUE_DEFAULT_MAX_ACTIVE: '2',
-  });
 });
 afterAll(async () => {
-  await svc?.stop();
-  await dropNamespace(ns);
   await redis?.quit();
 });
 
 describe('eviction and expiry', () => {
   it('evicts waiting fans who stop polling and expires each active fan on their own clock', async () => {
-    const c = svc.client;
+    const c = q.svc.client;
     const concert = randomUUID();
     const [first, second, polled, abandoned, alsoPolled] = Array.from({ length: 5 }, () => randomUUID()) as [
       string,
@@ -78,11 +74,11 @@ describe('eviction and expiry', () => {
   }, 30_000);
 
   it('drops a concert from the ticker set once its queue is empty', async () => {
-    const c = svc.client;
+    const c = q.svc.client;
     const concert = randomUUID();
     const u = randomUUID();
     await c.enqueue(concert, u);
-    const live = async () => (await redis.sismember(concertsKey(ns.keyPrefix), concert)) === 1;
+    const live = async () => (await redis.sismember(concertsKey(q.ns.keyPrefix), concert)) === 1;
     expect(await live()).toBe(true);
     await c.complete(concert, u);
     await eventually(async () => expect(await live()).toBe(false), { timeoutMs: 3000 });
@@ -92,23 +88,15 @@ describe('eviction and expiry', () => {
 });
 
 describe('active fans who go quiet', () => {
-  const ns2 = namespace();
-  let quietSvc: Awaited<ReturnType<typeof startQueue>>;
-  beforeAll(async () => {
-    quietSvc = await startQueue(ns2, {
-      QUEUE_TICK_MS: '100',
-      QUEUE_ACTIVE_IDLE_SECONDS: '1',
-      QUEUE_DEFAULT_ACTIVE_TTL_SECONDS: '60',
-      QUEUE_DEFAULT_MAX_ACTIVE: '2',
-    });
-  });
-  afterAll(async () => {
-    await quietSvc?.stop();
-    await dropNamespace(ns2);
+  const q2 = useQueue({
+    QUEUE_TICK_MS: '100',
+    QUEUE_ACTIVE_IDLE_SECONDS: '1',
+    QUEUE_DEFAULT_ACTIVE_TTL_SECONDS: '60',
+    QUEUE_DEFAULT_MAX_ACTIVE: '2',
   });
 
   it('give their slot to the next fan long before their TTL; a fan who keeps polling keeps it', async () => {
-    const c = quietSvc.client;
+    const c = q2.svc.client;
     const concert = randomUUID();
     const [lively, quiet, next] = [randomUUID(), randomUUID(), randomUUID()];
     expect((await c.enqueue(concert, lively)).body.status).toBe('ACTIVE');

@@ -1,4 +1,5 @@
 import { Redis } from 'ioredis';
+import { afterAll, beforeAll } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { INTERNAL_TOKEN_HEADER, type QueueEntry, type QueueStats } from '@concert/contracts';
 import { testKafkaBrokers, testRedisUrl, uniqueName } from '@concert/testing';
@@ -93,4 +94,21 @@ export async function dropNamespace(ns: ReturnType<typeof namespace>): Promise<v
   } finally {
     await redis.quit();
   }
+}
+
+/**
+ * One queue-service in its own namespace for the enclosing describe/file: started before its
+ * tests, stopped and its keys dropped after. Read `.svc` inside tests.
+ */
+export function useQueue(env: Record<string, string> = {}) {
+  const ns = namespace();
+  const ref = { ns, svc: undefined as unknown as Awaited<ReturnType<typeof startQueue>> };
+  beforeAll(async () => {
+    ref.svc = await startQueue(ns, env);
+  });
+  afterAll(async () => {
+    await ref.svc?.stop();
+    await dropNamespace(ns);
+  });
+  return ref;
 }

@@ -10,5 +10,6 @@ export type { OutboxLag } from './outbox-store';
 export { redriveDead } from './redrive';
 export { outboxMetrics, type OutboxMetrics } from './outbox-metrics';
 export { markConsumed, consumeWithInbox, type ConsumeWithInboxOptions, type InboxEnvelope } from './inbox';
-export { deleteOldInboxRows, startInboxCleanup } from './inbox-cleanup';
+export { deleteOldInboxRows } from './inbox-cleanup';
+export { deleteInChunks } from './delete-in-chunks';
 export { createdAtColumn, updatedAtColumn } from './columns';

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { deleteInChunks } from './delete-in-chunks';
 import type { OutboxStatus } from './outbox-table';
 
 export type Queryable = Pick<pg.ClientBase, 'query'>;
@@ -29,11 +30,9 @@ export class OutboxStore {
     this.table = `${pg.escapeIdentifier(schemaName)}.${pg.escapeIdentifier(tableName)}`;
   }
 
-  /** Oldest due rows, skipping any row whose aggregate has an earlier row that is DEAD or
-   *  waiting out a backoff: publishing it would overtake that earlier event. */
   /**
-   * The next due rows, oldest first, skipping aggregates whose earlier row waits in backoff or is
-   * DEAD. `markSentFirst`: rows of the previous round, already acknowledged by Kafka, marked SENT
+   * Oldest due rows, skipping any row whose aggregate has an earlier row that is DEAD or waiting
+   * out a backoff (publishing it would overtake that earlier event). `markSentFirst`: rows of the previous round, already acknowledged by Kafka, marked SENT
    * in the same statement (one round trip less per round while events keep coming).
    */
   async fetchDue(q: Queryable, limit: number, markSentFirst: string[] = []): Promise<PendingRow[]> {
@@ -86,18 +85,16 @@ export class OutboxStore {
 
   /** Deletes SENT rows past retention in chunks, so no single statement holds locks for long. */
   async deleteSent(q: Queryable, retentionHours: number, chunk = 5000): Promise<number> {
-    let total = 0;
-    for (;;) {
+    return deleteInChunks(async (limit) => {
       const { rowCount } = await q.query(
         `DELETE FROM ${this.table} WHERE id IN (
            SELECT id FROM ${this.table}
             WHERE status = 'SENT' AND sent_at < now() - $1::float8 * interval '1 hour'
             LIMIT $2)`,
-        [retentionHours, chunk],
+        [retentionHours, limit],
       );
-      total += rowCount ?? 0;
-      if ((rowCount ?? 0) < chunk) return total;
-    }
+      return rowCount ?? 0;
+    }, chunk);
   }
 
   async redriveDead(q: Queryable, ids?: Array<string | number>): Promise<number> {

@@ -1,49 +1,36 @@
 import {
-  createKafkaPublisher,
   createKafkaSubscriber,
   deadLetterTopic,
-  deleteTopics,
   DEAD_LETTER_HEADERS,
   ensureTopics,
   PoisonMessage,
-  type EventPublisher,
   type EventSubscriber,
   type IncomingMessage,
-  type KafkaClient,
 } from '../src';
 import { eventually, uniqueName, waitFor } from '@concert/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newTopic, testKafka } from './support';
+import { afterAll, describe, expect, it } from 'vitest';
+import { newTopic, useKafka } from './support';
 
 describe('subscriber: poison messages and the dead-letter topic', () => {
-  let kafka: KafkaClient;
-  let publisher: EventPublisher;
+  const k = useKafka();
   const subscribers: EventSubscriber[] = [];
-  const topics: string[] = [];
-
-  beforeAll(async () => {
-    kafka = await testKafka();
-    publisher = createKafkaPublisher(kafka);
-  });
 
   afterAll(async () => {
     await Promise.all(subscribers.map((s) => s.stop()));
-    await publisher?.disconnect();
-    await deleteTopics(kafka, topics).catch(() => undefined);
   });
 
   it('parks a poison message with its origin, commits past it and keeps the partition flowing', async () => {
-    const topic = await newTopic(kafka, 'dlq_source');
+    const topic = await newTopic(k.kafka, 'dlq_source');
     const dlq = deadLetterTopic(topic);
-    await ensureTopics(kafka, [{ topic: dlq, partitions: 1 }]);
-    topics.push(topic, dlq);
-    await publisher.publish(['m1', 'poison', 'm3'].map((value) => ({ topic, key: 'same-key', value, headers: { 'x-request-id': `r-${value}` } })));
+    await ensureTopics(k.kafka, [{ topic: dlq, partitions: 1 }]);
+    k.topics.push(topic, dlq);
+    await k.publisher.publish(['m1', 'poison', 'm3'].map((value) => ({ topic, key: 'same-key', value, headers: { 'x-request-id': `r-${value}` } })));
 
     const handled: string[] = [];
     const attempts = new Map<string, number>();
     const parkedSeen: string[] = [];
     const groupId = uniqueName('dlq');
-    const subscriber = createKafkaSubscriber(kafka, { deadLetter: publisher, onDeadLetter: (m) => parkedSeen.push(m.value) });
+    const subscriber = createKafkaSubscriber(k.kafka, { deadLetter: k.publisher, onDeadLetter: (m) => parkedSeen.push(m.value) });
     subscribers.push(subscriber);
     await subscriber.run({
       groupId,
@@ -62,7 +49,7 @@ describe('subscriber: poison messages and the dead-letter topic', () => {
     expect(subscriber.healthy()).toBe(true);
 
     const parked: IncomingMessage[] = [];
-    const reader = createKafkaSubscriber(kafka);
+    const reader = createKafkaSubscriber(k.kafka);
     subscribers.push(reader);
     await reader.run({ groupId: uniqueName('dlq-reader'), topics: [dlq], fromBeginning: true, handler: async (m) => void parked.push(m) });
     await eventually(() => expect(parked).toHaveLength(1), { timeoutMs: 30_000 });
@@ -79,11 +66,11 @@ describe('subscriber: poison messages and the dead-letter topic', () => {
     // The offset moved past it: the same group, restarted, sees nothing again.
     await subscriber.stop();
     const again: string[] = [];
-    const resumed = createKafkaSubscriber(kafka, { deadLetter: publisher });
+    const resumed = createKafkaSubscriber(k.kafka, { deadLetter: k.publisher });
     subscribers.push(resumed);
     await resumed.run({ groupId, topics: [topic], handler: async (m) => void again.push(m.value) });
     await waitFor(() => resumed.healthy(), { timeoutMs: 30_000 });
-    await publisher.publish([{ topic, key: 'same-key', value: 'm4' }]);
+    await k.publisher.publish([{ topic, key: 'same-key', value: 'm4' }]);
     await eventually(() => expect(again).toEqual(['m4']), { timeoutMs: 30_000 });
   });
 });

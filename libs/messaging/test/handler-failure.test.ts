@@ -1,40 +1,21 @@
-import {
-  createKafkaPublisher,
-  createKafkaSubscriber,
-  deleteTopics,
-  type EventPublisher,
-  type EventSubscriber,
-  type KafkaClient,
-} from '../src';
+import { createKafkaSubscriber, type EventSubscriber } from '../src';
 import { eventually, sleep, uniqueName, waitFor } from '@concert/testing';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { newTopic, testKafka } from './support';
+import { afterEach, describe, expect, it } from 'vitest';
+import { newTopic, useKafka } from './support';
 
 describe('subscriber: failing handler', () => {
-  let kafka: KafkaClient;
-  let publisher: EventPublisher;
-  const topics: string[] = [];
+  const k = useKafka();
   let subscriber: EventSubscriber | undefined;
-
-  beforeAll(async () => {
-    kafka = await testKafka();
-    publisher = createKafkaPublisher(kafka);
-  });
 
   afterEach(async () => {
     await subscriber?.stop();
     subscriber = undefined;
   });
 
-  afterAll(async () => {
-    await publisher?.disconnect();
-    await deleteTopics(kafka, topics).catch(() => undefined);
-  });
-
   async function topicWith(values: string[]): Promise<string> {
-    const topic = await newTopic(kafka, 'handler_failure');
-    topics.push(topic);
-    await publisher.publish(values.map((value) => ({ topic, key: 'same-key', value })));
+    const topic = await newTopic(k.kafka, 'handler_failure');
+    k.topics.push(topic);
+    await k.publisher.publish(values.map((value) => ({ topic, key: 'same-key', value })));
     return topic;
   }
 
@@ -42,7 +23,7 @@ describe('subscriber: failing handler', () => {
     const topic = await topicWith(['m1', 'm2', 'm3']);
     const attempts = new Map<string, number>();
     const processed: string[] = [];
-    subscriber = createKafkaSubscriber(kafka, { handlerBackoffBaseMs: 10, handlerBackoffMaxMs: 20 });
+    subscriber = createKafkaSubscriber(k.kafka, { handlerBackoffBaseMs: 10, handlerBackoffMaxMs: 20 });
     await subscriber.run({
       groupId: uniqueName('retry'),
       topics: [topic],
@@ -67,7 +48,7 @@ describe('subscriber: failing handler', () => {
     const topic = await topicWith(['ok', 'poison', 'after']);
     const groupId = uniqueName('poison');
     const seen: string[] = [];
-    subscriber = createKafkaSubscriber(kafka, { handlerBackoffBaseMs: 5, handlerBackoffMaxMs: 10 });
+    subscriber = createKafkaSubscriber(k.kafka, { handlerBackoffBaseMs: 5, handlerBackoffMaxMs: 10 });
     await subscriber.run({
       groupId,
       topics: [topic],
@@ -89,7 +70,7 @@ describe('subscriber: failing handler', () => {
     // A fixed consumer in the same group resumes from the committed offset (after 'ok'), i.e. at
     // the poison message: nothing was skipped.
     const firstSeen: string[] = [];
-    subscriber = createKafkaSubscriber(kafka);
+    subscriber = createKafkaSubscriber(k.kafka);
     await subscriber.run({
       groupId,
       topics: [topic],

@@ -10,3 +10,4 @@ export * from './validate';
 export * from './lifecycle';
 export * from './redis-lock';
 export * from './readiness';
+export * from './ttl-memo';

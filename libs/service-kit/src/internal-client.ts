@@ -28,28 +28,28 @@ export class UpstreamProblem extends Error {
 export function createInternalClient(baseUrls: string, token: string, timeoutMs = 5000) {
   const replicas = baseUrls.split(',').map((u) => u.trim()).filter(Boolean).map((u) => {
     const url = new URL(u);
-    return { prefix: url.pathname.replace(/\/$/, ''), pool: new Pool(url.origin, { connections: POOL_CONNECTIONS, keepAliveTimeout: 30_000 }) };
+    const pool = new Pool(url.origin, { connections: POOL_CONNECTIONS, keepAliveTimeout: 30_000 });
+    // downUntil: a replica that refused a connection is passed over for a moment, not tried first again.
+    return { prefix: url.pathname.replace(/\/$/, ''), pool, downUntil: 0 };
   });
   if (replicas.length === 0) throw new Error('createInternalClient: no base URL');
   let next = 0;
-  // A replica that refused a connection is passed over for a moment rather than tried first again.
-  const downUntil = new Array<number>(replicas.length).fill(0);
 
   async function send(method: Method, path: string, headers: Record<string, string>, body?: string): Promise<{ status: number; text: string }> {
     let lastErr: unknown;
     const start = next++;
     const now = Date.now();
-    const order = replicas.map((_, i) => (start + i) % replicas.length);
-    order.sort((a, b) => Number(downUntil[a]! > now) - Number(downUntil[b]! > now));
-    for (const i of order) {
-      const { prefix, pool } = replicas[i]!;
+    const order = replicas.map((_, i) => replicas[(start + i) % replicas.length]!);
+    order.sort((a, b) => Number(a.downUntil > now) - Number(b.downUntil > now));
+    for (const replica of order) {
+      const { prefix, pool } = replica;
       try {
         const res = await pool.request({ method, path: prefix + path, headers, body, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
         return { status: res.statusCode, text: await res.body.text() };
       } catch (err) {
         lastErr = err;
         if (!isConnectionRefused(err)) break;
-        downUntil[i] = Date.now() + REFUSED_BACKOFF_MS;
+        replica.downUntil = Date.now() + REFUSED_BACKOFF_MS;
       }
     }
     const e = lastErr as { code?: string; message?: string } | undefined;

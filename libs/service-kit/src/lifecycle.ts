@@ -57,3 +57,15 @@ export async function serve(opts: {
   }
   return { server, shutdown };
 }
+
+/**
+ * Runs `task` every `intervalMs` in the background (retention cleanups): a failure is reported,
+ * never thrown, and the timer does not keep the process alive. Replicas may overlap.
+ */
+export function every(intervalMs: number, task: () => Promise<unknown>, onError: (err: unknown) => void): { stop(): void } {
+  const timer = setInterval(() => {
+    task().catch(onError);
+  }, intervalMs);
+  timer.unref();
+  return { stop: () => clearInterval(timer) };
+}

@@ -1,4 +1,5 @@
 import type { Db } from '@concert/db';
+import { createTtlMemo } from '@concert/service-kit';
 import { findConcert } from './concerts.repository';
 import type { BookingSchema, ConcertRow } from './schema';
 
@@ -9,22 +10,10 @@ import type { BookingSchema, ConcertRow } from './schema';
  * concert closed on another replica refuses holds at once all the same.
  */
 export function createConcertSnapshots(db: Db<BookingSchema>, ttlMs: number) {
-  const cache = new Map<string, { at: number; row: Promise<ConcertRow | undefined> }>();
+  const memo = createTtlMemo<ConcertRow | undefined>(ttlMs);
   return {
-    get(id: string): Promise<ConcertRow | undefined> {
-      const hit = cache.get(id);
-      if (hit && Date.now() - hit.at < ttlMs) return hit.row;
-      const row = findConcert(db, id);
-      if (ttlMs > 0) {
-        if (cache.size >= 10_000) cache.clear();
-        cache.set(id, { at: Date.now(), row });
-        row.catch(() => cache.delete(id));
-      }
-      return row;
-    },
-    forget(id: string): void {
-      cache.delete(id);
-    },
+    get: (id: string) => memo.get(id, () => findConcert(db, id)),
+    forget: (id: string) => memo.forget(id),
   };
 }
 export type ConcertSnapshots = ReturnType<typeof createConcertSnapshots>;

@@ -10,6 +10,7 @@ import type {
   User,
 } from '@concert/contracts';
 import { IDEMPOTENCY_HEADER } from '@concert/contracts';
+import { createTtlMemo } from '@concert/service-kit';
 import type { Upstream } from './upstream';
 
 const enc = encodeURIComponent;
@@ -23,29 +24,20 @@ export interface Page<T> {
 export function bookingApi(up: Upstream, concertCacheMs: number) {
   // Why: thousands of fans enqueue for one concert in the same second; one lookup serves them
   // all (single flight + a short cache). Admin changes through this gateway evict it.
-  const cache = new Map<string, { at: number; value: Promise<Concert> }>();
+  const concerts = createTtlMemo<Concert>(concertCacheMs);
+  const getConcert = async (id: string) => (await up.get<Concert>(`/internal/concerts/${enc(id)}`)).body;
   return {
     listConcerts: async (status?: string) =>
       (await up.get<{ items: Concert[] }>(`/internal/concerts${status ? `?status=${enc(status)}` : ''}`)).body,
-    getConcert: async (id: string) => (await up.get<Concert>(`/internal/concerts/${enc(id)}`)).body,
+    getConcert,
     /** For hot paths that only need status and window (enqueue), not live seat counts. */
-    getConcertCached(id: string): Promise<Concert> {
-      const hit = cache.get(id);
-      if (hit && Date.now() - hit.at < concertCacheMs) return hit.value;
-      const value = up.get<Concert>(`/internal/concerts/${enc(id)}`).then((r) => r.body);
-      if (concertCacheMs > 0) {
-        cache.set(id, { at: Date.now(), value });
-        value.catch(() => cache.delete(id));
-        if (cache.size > 10_000) cache.clear();
-      }
-      return value;
-    },
+    getConcertCached: (id: string) => concerts.get(id, () => getConcert(id)),
     getSeats: async (id: string) => (await up.get<unknown>(`/internal/concerts/${enc(id)}/seats`)).body,
     createConcert: async (body: CreateConcertRequest) => (await up.post<Concert>('/internal/concerts', body)).body,
     async updateConcert(id: string, body: unknown) {
-      cache.delete(id);
+      concerts.forget(id);
       const r = (await up.patch<Concert>(`/internal/concerts/${enc(id)}`, body)).body;
-      cache.delete(id);
+      concerts.forget(id);
       return r;
     },
     createReservation: async (body: { userId: string; concertId: string; seatNumber: number }) =>

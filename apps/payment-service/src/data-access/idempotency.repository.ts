@@ -1,5 +1,5 @@
 import { and, eq, lt, sql } from 'drizzle-orm';
-import { pgErrorCode } from '@concert/db';
+import { deleteInChunks, pgErrorCode } from '@concert/db';
 import { AppError } from '@concert/service-kit';
 import type { IdempotencyScope, StoredResponse } from '../domain/idempotency';
 import type { Executor, PaymentTx } from './db';
@@ -62,14 +62,12 @@ export async function storeResponse(tx: PaymentTx, ref: KeyRef, status: number, 
 
 /** Retention: deletes keys past their useful life, in chunks so no statement holds locks long. */
 export async function deleteExpiredKeys(db: Executor, olderThanHours: number, chunk = 5000): Promise<number> {
-  let total = 0;
-  for (;;) {
+  return deleteInChunks(async (limit) => {
     const result = await db.execute(sql`
       delete from ${idempotencyKeys} where ctid in (
         select ctid from ${idempotencyKeys}
          where ${lt(idempotencyKeys.createdAt, sql`now() - ${olderThanHours}::float8 * interval '1 hour'`)}
-         limit ${chunk})`);
-    total += result.rowCount ?? 0;
-    if ((result.rowCount ?? 0) < chunk) return total;
-  }
+         limit ${limit})`);
+    return result.rowCount ?? 0;
+  }, chunk);
 }

@@ -2,7 +2,7 @@
  * The waiting room's atomic steps. Each script touches the keys of one concert only (one hash
  * slot) and reads the clock from Redis (TIME), so every replica sees the same clock and the same
  * 1-second admission windows. Key order everywhere: waiting, active, seen, admittedAt, policy,
- * stats[, seq], activeSeen (an active fan's last sign of life: a poll, a hold, a payment).
+ * stats, activeSeen (an active fan's last sign of life: a poll, a hold, a payment)[, seq].
  */
 
 export const PRELUDE = `
@@ -69,14 +69,14 @@ end
 `;
 
 /**
- * KEYS waiting, active, seen, admittedAt, policy, stats, seq
+ * KEYS waiting, active, seen, admittedAt, policy, stats, activeSeen, seq
  * ARGV userId, defaultAps, defaultMaxActive, defaultTtl, tickMs
  * One place per user: an ACTIVE or WAITING user gets their place back (created 0). A new arrival
  * is admitted at once only when nobody waits and both limits allow it (the tick's rule), else
  * goes to the back with the next sequence number.
  */
 export const ENQUEUE = `${PRELUDE}
-local waiting, active, seen, admitted_at, policy, stats, seq, active_seen = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7], KEYS[8]
+local waiting, active, seen, admitted_at, policy, stats, active_seen, seq = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7], KEYS[8]
 local user = ARGV[1]
 local now = now_ms()
 local aps, max_active, ttl = read_policy(policy, ARGV[2], ARGV[3], ARGV[4])

@@ -53,12 +53,12 @@ export function createQueueRepository(redis: Redis, opts: { keyPrefix: string; d
   const defaultArgs = [defaults.admitPerSecond, defaults.maxActive, defaults.activeTtlSeconds];
   const entryKeys = (concertId: string) => {
     const k = keysOf(concertId);
-    return [k.waiting, k.active, k.seen, k.admittedAt, k.policy, k.stats];
+    return [k.waiting, k.active, k.seen, k.admittedAt, k.policy, k.stats, k.activeSeen];
   };
 
   return {
     async enqueue(concertId: string, userId: string): Promise<EntryResult> {
-      const raw = await scripts.enqueue.run(redis, [...entryKeys(concertId), keysOf(concertId).seq, keysOf(concertId).activeSeen], [
+      const raw = await scripts.enqueue.run(redis, [...entryKeys(concertId), keysOf(concertId).seq], [
         userId,
         ...defaultArgs,
         opts.tick.tickMs,
@@ -71,7 +71,7 @@ export function createQueueRepository(redis: Redis, opts: { keyPrefix: string; d
     },
 
     async status(concertId: string, userId: string): Promise<EntryResult> {
-      return parseEntry(await scripts.status.run(redis, [...entryKeys(concertId), keysOf(concertId).activeSeen], [userId, ...defaultArgs]));
+      return parseEntry(await scripts.status.run(redis, entryKeys(concertId), [userId, ...defaultArgs]));
     },
 
     async leave(concertId: string, userId: string): Promise<boolean> {
@@ -114,7 +114,7 @@ export function createQueueRepository(redis: Redis, opts: { keyPrefix: string; d
 
     async tick(concertId: string): Promise<TickResult> {
       const { tickMs, waitingIdleMs, maxBatch, activeIdleMs } = opts.tick;
-      const raw = (await scripts.tick.run(redis, [...entryKeys(concertId), keysOf(concertId).activeSeen], [
+      const raw = (await scripts.tick.run(redis, entryKeys(concertId), [
         ...defaultArgs,
         tickMs,
         waitingIdleMs,

@@ -1,5 +1,5 @@
 import { topicName, type Topic } from '@concert/contracts';
-import { consumeWithInbox } from '@concert/db';
+import { consumeWithInbox, type InboxEnvelope } from '@concert/db';
 import type { IncomingMessage } from '@concert/messaging';
 import { requestContext } from '@concert/service-kit';
 import type { z } from 'zod';
@@ -41,7 +41,7 @@ export function createEventDispatcher(deps: Deps, handlers: EventHandler<z.ZodTy
       db: deps.db,
       inbox,
       consumer: INBOX_CONSUMER,
-      parse: (raw) => handler.schema.parse(raw) as { eventId: string; type: string },
+      parse: (raw) => handler.schema.parse(raw) as InboxEnvelope,
       handler: async (tx, event) => {
         await handler.handle(tx, event, { deps, msg, afterCommit: (fn) => after.push(fn) });
       },
