@@ -11,13 +11,7 @@ ensure_node_modules() {
   local stamp=node_modules/.package-lock.stamp
   if [ ! -d node_modules ] || ! cmp -s package-lock.json "$stamp" 2>/dev/null; then
     say "installing npm dependencies (npm ci)"
-    # npm 11 with omit-lockfile-registry-resolved (set on our machines) can reject its own lock
-    # file over other platforms' optional binaries (npm/cli#4828 family); `npm install` then
-    # installs the same locked versions.
-    npm ci --no-audit --no-fund --loglevel=error || {
-      say "npm ci refused the lock file; installing the locked versions with npm install"
-      npm install --no-audit --no-fund --loglevel=error
-    }
+    npm ci --no-audit --no-fund --loglevel=error
     cp package-lock.json "$stamp"
   fi
 }
