@@ -5,3 +5,4 @@ export { createKafkaPublisher, type KafkaPublisherOptions } from './kafka-publis
 export { createKafkaSubscriber, type KafkaSubscriberOptions } from './kafka-subscriber';
 export { backoffMs } from './backoff';
 export { PoisonMessage, deadLetterTopic, DEAD_LETTER_HEADERS } from './dead-letter';
+export { deadLetterCounts, readDeadLetters, replayMessage, type DeadLetter } from './dead-letter-reader';

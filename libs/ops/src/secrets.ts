@@ -1,0 +1,32 @@
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+/**
+ * The secrets every replica must share, as an env file: the gateway's signing key pair (so
+ * replicas accept each other's tokens and a redeploy logs nobody out) and the internal
+ * credentials. PEMs are on one line with literal "\n", which the gateway unescapes.
+ */
+export function generateSecretsEnv(): string {
+  const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+  const oneLine = (pem: string) => pem.trim().replace(/\n/g, '\\n');
+  const lines = {
+    JWT_PRIVATE_KEY: oneLine(privateKey.export({ type: 'pkcs8', format: 'pem' }).toString()),
+    JWT_PUBLIC_KEY: oneLine(publicKey.export({ type: 'spki', format: 'pem' }).toString()),
+    INTERNAL_TOKEN: randomBytes(32).toString('base64url'),
+    // Per-caller keys of the service tokens (internal-auth); harmless where not read yet.
+    INTERNAL_KEY_GATEWAY: randomBytes(32).toString('base64url'),
+    INTERNAL_KEY_PAYMENT: randomBytes(32).toString('base64url'),
+  };
+  return Object.entries(lines).map(([k, v]) => `${k}="${v}"`).join('\n') + '\n';
+}
+
+/** Writes the env file once: an existing file is kept, so a redeploy keeps the same keys. */
+export function ensureSecretsFile(file: string): 'created' | 'kept' {
+  if (existsSync(file)) return 'kept';
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, generateSecretsEnv(), { mode: 0o600 });
+  renameSync(tmp, file);
+  return 'created';
+}
