@@ -85,3 +85,20 @@ export function saveJson(path: string, data: unknown): void {
   writeFileSync(path, `${JSON.stringify(data, null, 2)}\n`);
   console.log(`saved ${path}`);
 }
+
+/** A step's req/s as a share of the bare baseline's req/s in the same run (3 decimals). */
+export function ratioTo(baselineRps: number, row: StepResult): number | undefined {
+  return baselineRps > 0 && row.rps > 0 ? Math.round((row.rps / baselineRps) * 1000) / 1000 : undefined;
+}
+
+const fmt = (n: number | undefined, unit = '') => (n === undefined ? '–' : `${n.toLocaleString('en-US')}${unit}`);
+
+/** The table as GitHub markdown, ready for the README. */
+export function markdownTable(rows: (StepResult & { ratio?: number })[]): string {
+  const head = '| step | requests | errors | req/s | × bare | p50 ms | p95 ms | p99 ms |\n| --- | --- | --- | --- | --- | --- | --- | --- |';
+  const body = rows.map(
+    (r) =>
+      `| ${r.step} | ${fmt(r.requests)} | ${fmt(r.errors)} | ${r.rps > 0 ? fmt(r.rps) : '–'} | ${r.ratio === undefined ? '–' : `${r.ratio.toFixed(2)}×`} | ${fmt(r.p50)} | ${fmt(r.p95)} | ${fmt(r.p99)} |`,
+  );
+  return [head, ...body].join('\n');
+}
