@@ -5,7 +5,7 @@ export default [
   { ignores: ['**/dist/**', '**/node_modules/**', '**/.nx/**', '**/drizzle/**', 'infra/**', 'tmp/**', '**/vitest.config.ts', '**/drizzle.config.ts'] },
   ...tseslint.configs.recommended,
   {
-    files: ['**/*.ts', '**/*.mjs'],
+    files: ['**/*.ts', '**/*.tsx', '**/*.mjs'],
     plugins: { '@nx': nx },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
@@ -26,6 +26,7 @@ export default [
             { sourceTag: 'scope:queue', onlyDependOnLibsWithTags: ['scope:shared'] },
             { sourceTag: 'scope:booking', onlyDependOnLibsWithTags: ['scope:shared'] },
             { sourceTag: 'scope:payment', onlyDependOnLibsWithTags: ['scope:shared'] },
+            { sourceTag: 'scope:web', onlyDependOnLibsWithTags: ['scope:shared'] },
             { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
             { sourceTag: 'scope:e2e', onlyDependOnLibsWithTags: ['scope:shared'] }
           ]

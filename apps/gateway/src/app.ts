@@ -11,6 +11,7 @@ import { meRoutes } from './entry-points/http/me.routes';
 import { paymentRoutes } from './entry-points/http/payments.routes';
 import { queueRoutes } from './entry-points/http/queue.routes';
 import { reservationRoutes } from './entry-points/http/reservations.routes';
+import { webAppRoutes } from './entry-points/http/web-app';
 import { buildOpenApiDocument } from './openapi';
 
 export interface AppDeps extends RouteDeps {
@@ -45,6 +46,7 @@ export function createApp(d: AppDeps): Express {
   for (const routes of [authRoutes(d), meRoutes(d), concertRoutes(d), queueRoutes(d), reservationRoutes(d), paymentRoutes(d, d.logger), adminRoutes(d)])
     api.use(routes);
   app.use('/api/v1', api);
+  app.use(webAppRoutes());
 
   app.use(gatewayErrors(d));
   return finish(app, d.logger);
