@@ -47,14 +47,6 @@ export async function start(config: GatewayConfig, opts: { logger?: Logger } = {
     payment: paymentApi(up('payment', config.PAYMENT_SERVICE_URL)),
   };
 
-  // Ready while at least one replica of each service answers: the client skips dead ones.
-  const healthy = (urls: string) => async () => {
-    const checks = urls.split(',').map(async (u) => {
-      const res = await fetch(new URL('/healthz', u.trim()), { signal: AbortSignal.timeout(1500) });
-      if (!res.ok) throw new Error(`${u} /healthz answered ${res.status}`);
-    });
-    await Promise.any(checks);
-  };
   const app = createApp({
     config,
     services,
@@ -67,13 +59,12 @@ export async function start(config: GatewayConfig, opts: { logger?: Logger } = {
     logger,
     metrics,
     authFailures,
+    // The gateway's own dependency only: were upstreams part of it, one service dipping would pull
+    // every gateway out of rotation. A down upstream shows as 503s and gateway_upstream_errors_total.
     readiness: {
       redis: async () => {
         await redis.ping();
       },
-      'queue-service': healthy(config.QUEUE_SERVICE_URL),
-      'booking-service': healthy(config.BOOKING_SERVICE_URL),
-      'payment-service': healthy(config.PAYMENT_SERVICE_URL),
     },
   });
 

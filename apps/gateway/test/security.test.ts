@@ -319,11 +319,11 @@ describe('documents and probes', () => {
     expect(asyncapi.body.asyncapi).toBe('3.0.0');
   });
 
-  it('healthz, readyz (services down → 503 naming them), metrics', async () => {
+  it('healthz, readyz (the gateway itself: ready with every upstream down), metrics', async () => {
     expect((await call('GET', `${gw.url}/healthz`)).status).toBe(200);
     const ready = await call('GET', `${gw.url}/readyz`);
-    expect(ready.status).toBe(503);
-    expect(ready.body.checks).toMatchObject({ redis: 'ok', 'booking-service': 'fail' });
+    expect(ready.status).toBe(200);
+    expect(ready.body.checks).toEqual({ redis: 'ok' });
     const metrics = await (await fetch(`${gw.url}/metrics`)).text();
     expect(metrics).toContain('gateway_auth_failures_total');
     expect(metrics).toContain('gateway_upstream_errors_total');

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
+import { pinoHttp } from 'pino-http';
 import { PROBLEM_CONTENT_TYPE, REQUEST_ID_HEADER } from '@concert/contracts';
 import type { Logger } from './logger';
 import { requestContext } from './logger';
@@ -28,6 +29,7 @@ export function createHttpApp({ logger, metrics, readiness, bodyLimit = '1mb' }:
   app.set('etag', false);
 
   app.use(requestIdMiddleware);
+  app.use(accessLog(logger));
   app.use(timing(metrics));
   app.use(express.json({ limit: bodyLimit, type: ['application/json', 'application/*+json'] }));
 
@@ -73,6 +75,31 @@ const requestIdMiddleware: RequestHandler = (req, res, next) => {
   res.setHeader(REQUEST_ID_HEADER, requestId);
   requestContext.run({ requestId }, () => next());
 };
+
+/** Probes and scrapes are not traffic: they would drown the access log. */
+const QUIET_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
+
+/**
+ * One access-log line per request (pino-http), with the request id that the response carries
+ * and every other log line of the request has; 5xx at error, 4xx at warn.
+ */
+function accessLog(logger: Logger): RequestHandler {
+  return pinoHttp({
+    logger,
+    genReqId: (_req, res) => String(res.getHeader(REQUEST_ID_HEADER)),
+    // `requestId` comes from the logger's mixin like on every line; `reqId` too in case a line is
+    // ever written outside the request's async context.
+    quietReqLogger: true,
+    autoLogging: { ignore: (req) => QUIET_PATHS.has(req.url ?? '') },
+    customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+    customSuccessMessage: (req, res, ms) => `${req.method} ${req.url} ${res.statusCode} ${Math.round(ms)}ms`,
+    customErrorMessage: (req, res) => `${req.method} ${req.url} ${res.statusCode}`,
+    serializers: {
+      req: (req: { method: string; url: string }) => ({ method: req.method, url: req.url }),
+      res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+    },
+  });
+}
 
 function timing(metrics: Metrics): RequestHandler {
   return (req, res, next) => {
