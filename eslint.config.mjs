@@ -1,6 +1,49 @@
 import nx from '@nx/eslint-plugin';
 import tseslint from 'typescript-eslint';
 
+// The layer rule inside every service (issue 10): entry-points (http, messaging, scheduler/jobs)
+// -> use-cases -> domain, and use-cases -> data-access. The domain is pure: no I/O, no
+// service-kit, no other layer; entry-points never reach past the use cases into data-access.
+// tools/test/layer-rule.test.ts plants a violation of each kind and expects lint to fail.
+const IO_MODULES = ['ioredis', 'pg', 'kafkajs', 'bullmq', 'express', 'undici', 'jose', 'pino', 'pino-http', 'prom-client', 'rate-limiter-flexible', 'drizzle-orm', 'drizzle-orm/*', 'fs', 'node:fs', 'fs/promises', 'node:fs/promises', 'net', 'node:net', 'http', 'node:http', 'https', 'node:https', 'child_process', 'node:child_process', 'dgram', 'node:dgram'];
+const restrict = (groups, message) => ({ group: groups, message });
+// Files not yet moved into the shape (issue 10). This list only shrinks; never add to it.
+const NOT_YET_LAYERED = [
+  'apps/booking-service/src/entry-points/jobs/expiry.worker.ts',
+  'apps/booking-service/src/entry-points/messaging/payment-completed.consumer.ts',
+  'apps/gateway/src/domain/queue-access.ts',
+  'apps/gateway/src/domain/queue-access.test.ts',
+  'apps/gateway/src/entry-points/http/deps.ts',
+  'apps/gateway/src/entry-points/http/queue-pass.ts',
+  'apps/gateway/src/entry-points/http/queue.routes.ts',
+  'apps/payment-service/src/entry-points/messaging/handler.ts',
+  'apps/payment-service/src/entry-points/messaging/reservation-events.consumer.ts',
+  'apps/queue-service/src/entry-points/http/queue.routes.ts',
+  'apps/queue-service/src/entry-points/messaging/payment-completed.consumer.ts',
+  'apps/queue-service/src/entry-points/scheduler/admission.ticker.ts',
+];
+const layer = (files, ...patterns) => ({ files, ignores: NOT_YET_LAYERED, rules: { 'no-restricted-imports': ['error', { patterns }] } });
+const layerRules = [
+  layer(
+    ['apps/*/src/domain/**/*.ts'],
+    restrict(['**/data-access', '**/data-access/**', '**/use-cases', '**/use-cases/**', '**/entry-points/**'], 'domain is pure: it imports only domain files and @concert/contracts'),
+    restrict(['@concert/service-kit', '@concert/service-kit/*', '@concert/db', '@concert/db/*', '@concert/messaging', '@concert/messaging/*'], 'domain does no I/O and knows no HTTP: throw DomainError (contracts)'),
+    restrict(IO_MODULES, 'domain does no I/O: let a use case pass the data in'),
+  ),
+  layer(
+    ['apps/*/src/use-cases/**/*.ts'],
+    restrict(['**/entry-points/**', '**/app', '**/start'], 'use cases are called by entry-points, never the other way round'),
+  ),
+  layer(
+    ['apps/*/src/data-access/**/*.ts'],
+    restrict(['**/use-cases', '**/use-cases/**', '**/entry-points/**', '**/app', '**/start'], 'data-access serves use cases; it does not call them'),
+  ),
+  layer(
+    ['apps/*/src/entry-points/**/*.ts'],
+    restrict(['**/data-access', '**/data-access/**'], 'entry-points parse, call one use case and answer: data-access only through a use case'),
+  ),
+];
+
 export default [
   { ignores: ['**/dist/**', '**/node_modules/**', '**/.nx/**', '**/drizzle/**', 'infra/**', 'tmp/**', '**/vitest.config.ts', '**/drizzle.config.ts'] },
   ...tseslint.configs.recommended,
@@ -33,5 +76,6 @@ export default [
         }
       ]
     }
-  }
+  },
+  ...layerRules
 ];

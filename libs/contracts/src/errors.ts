@@ -52,3 +52,17 @@ export type Problem = z.infer<typeof Problem>;
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 export const problemType = (code: ErrorCode) => `https://errors.concert.example/${code.toLowerCase().replace(/_/g, '-')}`;
+
+/**
+ * An expected refusal, named by its API code. Pure domain code throws it (or its own subclass)
+ * without knowing HTTP; service-kit maps it to problem+json with ERROR_STATUS once, at the edge.
+ */
+export class DomainError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    detail: string,
+  ) {
+    super(detail);
+    this.name = new.target.name;
+  }
+}

@@ -1,3 +1,5 @@
+export * from './enums';
+export * from './booking-window';
 export * from './money';
 export * from './errors';
 export * from './events/envelope';

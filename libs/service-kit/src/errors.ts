@@ -1,17 +1,18 @@
-import { ERROR_STATUS, type ErrorCode } from '@concert/contracts';
+import { DomainError, ERROR_STATUS, type ErrorCode } from '@concert/contracts';
 
-/** The one error type services throw for expected failures; mapped once to problem+json. */
-export class AppError extends Error {
+/**
+ * A refusal raised outside the domain (a route, a use case, a client), with the HTTP status its
+ * code maps to and optional field errors. Domain code throws DomainError instead; both are
+ * mapped once to problem+json.
+ */
+export class AppError extends DomainError {
   readonly status: number;
   constructor(
-    readonly code: ErrorCode,
+    code: ErrorCode,
     detail: string,
     readonly errors?: { path: string; message: string }[],
   ) {
-    super(detail);
-    this.name = 'AppError';
+    super(code, detail);
     this.status = ERROR_STATUS[code];
   }
 }
-
-export const notFound = (code: ErrorCode, detail: string) => new AppError(code, detail);

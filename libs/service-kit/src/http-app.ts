@@ -61,7 +61,7 @@ export function createHttpApp({ logger, metrics, readiness, bodyLimit = '1mb' }:
 export function finish(app: Express, logger: Logger): Express {
   app.use((req, _res, next) => next(new AppError('NOT_FOUND', `No route for ${req.method} ${req.path}`)));
   const onError: ErrorRequestHandler = (err, req, res, _next) => {
-    const problem = problemFrom(err, req.path);
+    const problem = problemFrom(err);
     if (problem.status >= 500) logger.error({ err, path: req.path }, 'request failed');
     sendProblem(res, problem);
   };

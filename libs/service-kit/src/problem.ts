@@ -1,6 +1,6 @@
 import type { Response } from 'express';
 import { ZodError } from 'zod';
-import { PROBLEM_CONTENT_TYPE, type Problem, problemType, type ErrorCode } from '@concert/contracts';
+import { DomainError, ERROR_STATUS, PROBLEM_CONTENT_TYPE, type Problem, problemType, type ErrorCode } from '@concert/contracts';
 import { AppError } from './errors';
 import { currentRequestId } from './logger';
 
@@ -10,8 +10,10 @@ const TITLES: Partial<Record<ErrorCode, string>> = {
 };
 
 /** Maps anything thrown in a handler to a problem document; unknown errors never leak details. */
-export function problemFrom(err: unknown, _path: string): Problem {
+export function problemFrom(err: unknown): Problem {
   if (err instanceof AppError) return build(err.code, err.message, err.status, err.errors);
+  // The domain's refusals carry only their code: its HTTP status is decided here, once.
+  if (err instanceof DomainError) return build(err.code, err.message, ERROR_STATUS[err.code]);
   if (err instanceof ZodError) {
     const errors = err.issues.map((i) => ({ path: i.path.join('.') || '(body)', message: i.message }));
     return build('VALIDATION_FAILED', 'The request is not valid', 400, errors);

@@ -1,6 +1,6 @@
 import { asc, eq, sql } from 'drizzle-orm';
 import type { Db, Tx } from '@concert/db';
-import type { ConcertStatus } from '../domain/concert';
+import type { ConcertStatus } from '@concert/contracts';
 import { concerts, seats, type BookingSchema, type ConcertRow } from './schema';
 
 type Conn = Db<BookingSchema> | Tx<BookingSchema>;

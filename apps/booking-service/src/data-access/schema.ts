@@ -12,19 +12,15 @@ import {
   uuid,
   varchar,
 } from 'drizzle-orm/pg-core';
+import { CONCERT_STATUSES, RESERVATION_STATUSES, SEAT_STATUSES } from '@concert/contracts';
 import { createdAtColumn, inboxTable, outboxTable, updatedAtColumn } from '@concert/db';
 
 /** The seed's concerts / seats / reservations in Postgres, owned by the booking_svc role. */
 export const booking = pgSchema('booking');
 
-export const concertStatus = booking.enum('concert_status', ['SCHEDULED', 'BOOKING_OPEN', 'BOOKING_CLOSED', 'CANCELLED']);
-export const seatStatus = booking.enum('seat_status', ['AVAILABLE', 'TEMPORARILY_RESERVED', 'RESERVED']);
-export const reservationStatus = booking.enum('reservation_status', [
-  'TEMPORARILY_RESERVED',
-  'CONFIRMED',
-  'CANCELLED',
-  'EXPIRED',
-]);
+export const concertStatus = booking.enum('concert_status', CONCERT_STATUSES);
+export const seatStatus = booking.enum('seat_status', SEAT_STATUSES);
+export const reservationStatus = booking.enum('reservation_status', RESERVATION_STATUSES);
 
 const createdAt = createdAtColumn;
 const updatedAt = updatedAtColumn;

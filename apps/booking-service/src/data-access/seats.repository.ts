@@ -1,4 +1,4 @@
-import { and, asc, eq, exists, gte, lte, ne, sql } from 'drizzle-orm';
+import { and, asc, eq, exists, gt, lte, ne, sql, type SQL } from 'drizzle-orm';
 import type { Db, Tx } from '@concert/db';
 import { concerts, seats, type BookingSchema } from './schema';
 
@@ -11,6 +11,13 @@ export async function seatMap(db: Conn, concertId: string) {
     .where(eq(seats.concertId, concertId))
     .orderBy(asc(seats.seatNumber));
 }
+
+/**
+ * contracts' bookingClosedReason in SQL, at the instant `at`: BOOKING_OPEN and start <= at < end.
+ * A test evaluates it at the boundary instants against the TS rule.
+ */
+export const bookingOpenAt = (at: SQL) =>
+  and(eq(concerts.status, 'BOOKING_OPEN'), lte(concerts.bookingStartTime, at), gt(concerts.bookingEndTime, at));
 
 /**
  * The guarantee behind a hold: only a seat that is AVAILABLE right now, of a concert open for
@@ -40,7 +47,7 @@ export async function takeSeat(
           tx
             .select({ one: sql`1` })
             .from(concerts)
-            .where(and(eq(concerts.id, o.concertId), eq(concerts.status, 'BOOKING_OPEN'), lte(concerts.bookingStartTime, sql`now()`), gte(concerts.bookingEndTime, sql`now()`)))
+            .where(and(eq(concerts.id, o.concertId), bookingOpenAt(sql`now()`)))
             // The weakest row lock, yet it waits for a status change in progress (FOR UPDATE):
             // a hold and a cancellation of its concert never interleave.
             .for('key share'),

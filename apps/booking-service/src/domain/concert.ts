@@ -1,26 +1,16 @@
-import type { ErrorCode } from '@concert/contracts';
+import { bookingClosedReason, type BookingWindow, type ConcertStatus, type ErrorCode } from '@concert/contracts';
 
-export type ConcertStatus = 'SCHEDULED' | 'BOOKING_OPEN' | 'BOOKING_CLOSED' | 'CANCELLED';
-
-export interface BookingWindow {
-  status: ConcertStatus;
+/** A concert as a hold sees it: its booking window (the shared rule in contracts) and its seats. */
+export interface HoldableConcert extends BookingWindow {
   totalSeats: number;
-  bookingStartTime: Date;
-  bookingEndTime: Date;
-}
-
-/** Holds are taken only while the operator has opened booking and the clock is inside the window. */
-export function isBookingOpen(c: BookingWindow, now: Date): boolean {
-  const t = now.getTime();
-  return c.status === 'BOOKING_OPEN' && t >= c.bookingStartTime.getTime() && t <= c.bookingEndTime.getTime();
 }
 
 /** The checks a hold request passes before any lock or row is touched; null = go ahead. */
-export function holdRejection(c: BookingWindow | undefined, seatNumber: number, now: Date): ErrorCode | null {
+export function holdRejection(c: HoldableConcert | undefined, seatNumber: number, now: Date): ErrorCode | null {
   if (!c) return 'CONCERT_NOT_FOUND';
   // Seats are numbered 1..totalSeats at creation, so the number alone tells whether it exists.
   if (!Number.isInteger(seatNumber) || seatNumber < 1 || seatNumber > c.totalSeats) return 'SEAT_NOT_FOUND';
-  if (!isBookingOpen(c, now)) return 'BOOKING_NOT_OPEN';
+  if (bookingClosedReason(c, now)) return 'BOOKING_NOT_OPEN';
   return null;
 }
 

@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { canHoldMore, isCancellable, isExpirable, onConcertCancelled, paymentOutcome, type ReservationState } from './reservation';
+import { canHoldMore, isCancellable, onConcertCancelled, paymentOutcome, type ReservationState } from './reservation';
 
 const deadline = new Date('2026-11-24T10:05:00Z');
 const before = new Date(deadline.getTime() - 1000);
-const after = new Date(deadline.getTime() + 1000);
 const user = 'u1';
 const hold = (o: Partial<ReservationState> = {}): ReservationState => ({
   status: 'TEMPORARILY_RESERVED',
@@ -19,17 +18,6 @@ describe('hold limit', () => {
     expect(canHoldMore(3, 4)).toBe(true);
     expect(canHoldMore(4, 4)).toBe(false);
     expect(canHoldMore(5, 4)).toBe(false);
-  });
-});
-
-describe('expirable?', () => {
-  it('only a live hold at or past its deadline', () => {
-    expect(isExpirable(hold(), before)).toBe(false);
-    expect(isExpirable(hold(), deadline)).toBe(true);
-    expect(isExpirable(hold(), after)).toBe(true);
-    for (const status of ['CONFIRMED', 'CANCELLED', 'EXPIRED'] as const) {
-      expect(isExpirable(hold({ status }), after)).toBe(false);
-    }
   });
 });
 

@@ -1,4 +1,4 @@
-export type ReservationStatus = 'TEMPORARILY_RESERVED' | 'CONFIRMED' | 'CANCELLED' | 'EXPIRED';
+import type { RefundReason, ReservationStatus } from '@concert/contracts';
 
 export interface ReservationState {
   status: ReservationStatus;
@@ -10,11 +10,6 @@ export interface ReservationState {
 /** At most `max` live holds per user and concert; `active` counts the user's current holds. */
 export function canHoldMore(active: number, max: number): boolean {
   return active < max;
-}
-
-/** Only a still-live hold whose deadline has passed may expire. */
-export function isExpirable(r: Pick<ReservationState, 'status' | 'reservedUntil'>, now: Date): boolean {
-  return r.status === 'TEMPORARILY_RESERVED' && r.reservedUntil.getTime() <= now.getTime();
 }
 
 /** The owner may give up a hold; a confirmed, expired or cancelled one is final. */
@@ -32,8 +27,6 @@ export function onConcertCancelled(r: Pick<ReservationState, 'status' | 'payment
   if (r.status === 'CONFIRMED') return r.paymentId ? 'cancel-and-refund' : 'cancel';
   return 'none';
 }
-
-export type RefundReason = 'RESERVATION_EXPIRED' | 'RESERVATION_CANCELLED' | 'RESERVATION_NOT_FOUND';
 
 export type PaymentOutcome =
   | { kind: 'confirm' }

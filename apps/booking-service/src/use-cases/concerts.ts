@@ -12,7 +12,8 @@ import {
   setConcertStatus,
 } from '../data-access/concerts.repository';
 import { seatMap } from '../data-access/seats.repository';
-import { canChangeStatus, type ConcertStatus } from '../domain/concert';
+import type { ConcertStatus } from '@concert/contracts';
+import { canChangeStatus } from '../domain/concert';
 import { endReservationsOfCancelledConcert, forgetEndedReservations } from './concert-cancellation';
 import type { BookingDeps } from './deps';
 import { toConcert } from './views';

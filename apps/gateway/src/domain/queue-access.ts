@@ -1,13 +1,13 @@
-import type { Concert, QueueEntry, QueueStatusResponse } from '@concert/contracts';
+import { bookingClosedReason, type Concert, type QueueEntry, type QueueStatusResponse } from '@concert/contracts';
 import { AppError } from '@concert/service-kit';
 import type { QueuePass } from '../auth/tokens';
 
-/** A fan may join the queue only while the concert is open and inside its booking window. */
+/** A fan may join the queue only inside the booking window (the shared rule: [start, end)). */
 export function assertBookingOpen(concert: Pick<Concert, 'status' | 'bookingStartTime' | 'bookingEndTime'>, now: Date): void {
-  const t = now.getTime();
-  if (concert.status !== 'BOOKING_OPEN') throw new AppError('BOOKING_NOT_OPEN', `Booking is not open (concert is ${concert.status})`);
-  if (t < Date.parse(concert.bookingStartTime)) throw new AppError('BOOKING_NOT_OPEN', 'Booking has not started yet');
-  if (t >= Date.parse(concert.bookingEndTime)) throw new AppError('BOOKING_NOT_OPEN', 'Booking has ended');
+  const closed = bookingClosedReason(concert, now);
+  if (closed === 'NOT_OPEN') throw new AppError('BOOKING_NOT_OPEN', `Booking is not open (concert is ${concert.status})`);
+  if (closed === 'NOT_STARTED') throw new AppError('BOOKING_NOT_OPEN', 'Booking has not started yet');
+  if (closed === 'ENDED') throw new AppError('BOOKING_NOT_OPEN', 'Booking has ended');
 }
 
 /** Queue tokens never outlive the booking window (nor the configured cap); epoch seconds. */

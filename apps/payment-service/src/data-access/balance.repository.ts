@@ -1,7 +1,7 @@
 import { and, desc, eq, gte, lt, sql } from 'drizzle-orm';
 import { AppError } from '@concert/service-kit';
 import { pgErrorCode } from '@concert/db';
-import type { TransactionType } from '../domain/balance';
+import type { TransactionType } from '@concert/contracts';
 import type { Executor, PaymentTx } from './db';
 import { balanceTransactions, users } from './schema';
 

@@ -1,5 +1,6 @@
 import { eq, sql } from 'drizzle-orm';
-import type { PayableView, ReservationStatus } from '../domain/payment';
+import type { ReservationStatus } from '@concert/contracts';
+import type { PayableView } from '../domain/payment';
 import type { Executor, PaymentTx } from './db';
 import { payableReservations as r } from './schema';
 

@@ -14,20 +14,16 @@ import {
   uuid,
   varchar,
 } from 'drizzle-orm/pg-core';
+import { PAYMENT_STATUSES, RESERVATION_STATUSES, TRANSACTION_TYPES, USER_ROLES } from '@concert/contracts';
 import { createdAtColumn, inboxTable, outboxTable, updatedAtColumn } from '@concert/db';
 
 export const DB_SCHEMA = 'payment';
 export const payment = pgSchema(DB_SCHEMA);
 
-export const userRole = payment.enum('user_role', ['user', 'admin']);
-export const paymentStatus = payment.enum('payment_status', ['PENDING', 'COMPLETED', 'FAILED', 'CANCELLED', 'REFUNDED']);
-export const transactionType = payment.enum('transaction_type', ['CHARGE', 'PAYMENT', 'REFUND']);
-export const reservationStatus = payment.enum('reservation_status', [
-  'TEMPORARILY_RESERVED',
-  'CONFIRMED',
-  'CANCELLED',
-  'EXPIRED',
-]);
+export const userRole = payment.enum('user_role', USER_ROLES);
+export const paymentStatus = payment.enum('payment_status', PAYMENT_STATUSES);
+export const transactionType = payment.enum('transaction_type', TRANSACTION_TYPES);
+export const reservationStatus = payment.enum('reservation_status', RESERVATION_STATUSES);
 
 const createdAt = createdAtColumn;
 const updatedAt = updatedAtColumn;

@@ -8,13 +8,6 @@ export const ChargeAmount = AmountInput.refine((a) => toCents(a) > 0n, { message
 );
 export const ChargeBody = z.object({ amount: ChargeAmount });
 
-export type TransactionType = 'CHARGE' | 'PAYMENT' | 'REFUND';
-
-/** Signed effect of one ledger row on the balance: the ledger sums to the balance. */
-export function signedCents(type: TransactionType, amount: string): bigint {
-  return type === 'PAYMENT' ? -toCents(amount) : toCents(amount);
-}
-
 /** Normalises a Postgres numeric(…, 2) string to the wire format. */
 export const money = (v: string): MoneyString => fromCents(toCents(v));
 

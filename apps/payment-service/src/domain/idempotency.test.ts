@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AppError } from '@concert/service-kit';
+import { DomainError, ERROR_STATUS } from '@concert/contracts';
 import { replayOf, requestHash } from './idempotency';
 
 describe('idempotency', () => {
@@ -12,12 +12,12 @@ describe('idempotency', () => {
   it('replays the stored response for the same request and refuses another one', () => {
     const stored = { requestHash: requestHash('charge', { amount: '1.00' }), status: 200, body: { balance: '1.00' } };
     expect(replayOf(stored, stored.requestHash)).toEqual({ status: 200, body: { balance: '1.00' } });
-    expect(() => replayOf(stored, requestHash('charge', { amount: '2.00' }))).toThrow(AppError);
+    expect(() => replayOf(stored, requestHash('charge', { amount: '2.00' }))).toThrow(DomainError);
     try {
       replayOf(stored, 'other');
     } catch (err) {
-      expect((err as AppError).code).toBe('IDEMPOTENCY_KEY_REUSED');
-      expect((err as AppError).status).toBe(422);
+      expect((err as DomainError).code).toBe('IDEMPOTENCY_KEY_REUSED');
+      expect(ERROR_STATUS[(err as DomainError).code]).toBe(422);
     }
   });
 });

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { AppError } from '@concert/service-kit';
+import { DomainError } from '@concert/contracts';
 
 export type IdempotencyScope = 'charge' | 'payment';
 
@@ -18,7 +18,7 @@ export function requestHash(scope: IdempotencyScope, request: Record<string, str
 /** Same key, same request: the first response again. Same key, another request: refused. */
 export function replayOf(stored: StoredResponse, hash: string): { status: number; body: unknown } {
   if (stored.requestHash !== hash) {
-    throw new AppError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was already used with a different request');
+    throw new DomainError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was already used with a different request');
   }
   return { status: stored.status, body: stored.body };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AppError } from '@concert/service-kit';
+import { DomainError } from '@concert/contracts';
 import { decidePayment, type PayableView } from './payment';
 
 const now = new Date('2026-11-24T10:02:00Z');
@@ -13,7 +13,7 @@ const codeOf = (fn: () => unknown) => {
   try {
     fn();
   } catch (err) {
-    return err instanceof AppError ? err.code : String(err);
+    return err instanceof DomainError ? err.code : String(err);
   }
   return 'OK';
 };

@@ -1,6 +1,4 @@
-import { AppError } from '@concert/service-kit';
-
-export type ReservationStatus = 'TEMPORARILY_RESERVED' | 'CONFIRMED' | 'CANCELLED' | 'EXPIRED';
+import { DomainError, type ReservationStatus } from '@concert/contracts';
 
 export interface PayableView {
   userId: string;
@@ -25,10 +23,10 @@ export function decidePayment(
   now: Date,
 ): { amount: string } {
   if (!reservation || reservation.userId !== userId) {
-    throw new AppError('RESERVATION_NOT_FOUND', 'Reservation not found');
+    throw new DomainError('RESERVATION_NOT_FOUND', 'Reservation not found');
   }
   if (prior?.status === 'COMPLETED' || reservation.status === 'CONFIRMED') {
-    throw new AppError('ALREADY_PAID', 'This reservation is already paid');
+    throw new DomainError('ALREADY_PAID', 'This reservation is already paid');
   }
   if (
     prior?.status === 'REFUNDED' ||
@@ -36,8 +34,8 @@ export function decidePayment(
     !reservation.reservedUntil ||
     reservation.reservedUntil.getTime() <= now.getTime()
   ) {
-    throw new AppError('RESERVATION_EXPIRED', 'The reservation has expired or was cancelled');
+    throw new DomainError('RESERVATION_EXPIRED', 'The reservation has expired or was cancelled');
   }
-  if (!reservation.price) throw new AppError('RESERVATION_NOT_FOUND', 'Reservation not found');
+  if (!reservation.price) throw new DomainError('RESERVATION_NOT_FOUND', 'Reservation not found');
   return { amount: reservation.price };
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { PayableReservation, type ErrorCode } from '@concert/contracts';
+import { DomainError, PayableReservation, type ErrorCode } from '@concert/contracts';
 import { AppError, currentRequestId, UpstreamProblem } from '@concert/service-kit';
 import { money } from '../domain/balance';
 import { requestHash } from '../domain/idempotency';
@@ -124,7 +124,7 @@ const RESULT_OF: Partial<Record<ErrorCode, PaymentResult>> = {
   RESERVATION_NOT_FOUND: 'not_found',
 };
 function resultOf(err: unknown): PaymentResult {
-  if (err instanceof AppError) return RESULT_OF[err.code] ?? 'rejected';
+  if (err instanceof DomainError) return RESULT_OF[err.code] ?? 'rejected';
   return 'error';
 }
 const count = (m: PaymentMetrics, result: PaymentResult) => m.payments.inc({ result });

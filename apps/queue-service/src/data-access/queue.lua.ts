@@ -16,18 +16,32 @@ local function read_policy(key, d_aps, d_max, d_ttl)
   return tonumber(p[1]) or tonumber(d_aps), tonumber(p[2]) or tonumber(d_max), tonumber(p[3]) or tonumber(d_ttl)
 end
 
+-- The admission rule lives here alone; test/lua-budget.test.ts runs these functions in Redis on
+-- a table of cases.
+
+-- The measured admission rate (for the ETA) is an exponentially weighted average over windows
+-- in which someone was left waiting: windows without a backlog measure demand, not throughput.
+local function next_rate(old, admitted)
+  if old then return 0.7 * old + 0.3 * admitted end
+  return admitted
+end
+
+-- What one tick admits: bounded by the window's budget, the free active slots, the line and the batch.
+local function admit_count(budget, max_active, active, waiting, max_batch)
+  return math.max(0, math.min(budget, max_active - active, waiting, max_batch))
+end
+
 -- Rolls the 1-second window (recording the measured rate of a backlogged window) and returns
--- how many may still be admitted now: the same formula as domain/admission.ts tickBudget.
+-- how many may still be admitted now. The per-second budget is spread over the ticks of the
+-- second (rounded up, so 1/s still admits on the first tick), so one tick never lets a whole
+-- second's budget in at once.
 local function window_budget(stats, now, aps, tick_ms)
   local win = math.floor(now / 1000)
   local s = redis.call('HMGET', stats, 'win', 'winAdmitted', 'winBacklog', 'rate')
   local admitted = tonumber(s[2]) or 0
   if tonumber(s[1]) ~= win then
     if s[3] == '1' then
-      local old = tonumber(s[4])
-      local rate = admitted
-      if old then rate = 0.7 * old + 0.3 * admitted end
-      redis.call('HSET', stats, 'rate', tostring(rate))
+      redis.call('HSET', stats, 'rate', tostring(next_rate(tonumber(s[4]), admitted)))
     end
     redis.call('HSET', stats, 'win', win, 'winAdmitted', 0, 'winBacklog', 0)
     admitted = 0
@@ -172,7 +186,7 @@ if #stale > 0 then
 end
 
 local budget = window_budget(stats, now, aps, tonumber(ARGV[4]))
-local n = math.min(budget, max_active - redis.call('ZCARD', active), tonumber(ARGV[6]))
+local n = admit_count(budget, max_active, redis.call('ZCARD', active), redis.call('ZCARD', waiting), tonumber(ARGV[6]))
 local admitted = 0
 if n > 0 then
   local popped = redis.call('ZPOPMIN', waiting, n)

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { RefundReason } from '../enums';
 import { MoneyString } from '../money';
 import { envelopeOf } from './envelope';
 
@@ -64,7 +65,7 @@ export const PaymentRefundRequestedV1 = envelopeOf(
     paymentId: Id,
     userId: Id,
     amount: MoneyString,
-    reason: z.enum(['RESERVATION_EXPIRED', 'RESERVATION_CANCELLED', 'RESERVATION_NOT_FOUND']),
+    reason: RefundReason,
     requestedAt: Iso,
   }),
 );

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AmountInput } from '../money';
-import { QueueStatus, SignupRequest, User, UserRole } from './public';
+import { QueueStatus, ReservationStatus, UserRole } from '../enums';
+import { SignupRequest, User } from './public';
 
 /**
  * Internal HTTP API between the gateway and the services. Every internal route lives under
@@ -58,7 +59,7 @@ export const PayableReservation = z.object({
   userId: z.uuid(),
   seatNumber: z.number().int(),
   price: z.string(),
-  status: z.enum(['TEMPORARILY_RESERVED', 'CONFIRMED', 'CANCELLED', 'EXPIRED']),
+  status: ReservationStatus,
   reservedUntil: z.iso.datetime({ offset: true }),
 });
 

@@ -1,17 +1,11 @@
 import { z } from 'zod';
+import { ConcertStatus, QueueStatus, ReservationStatus, SeatStatus, TransactionType, PaymentStatus } from '../enums';
 import { AmountInput, MoneyString } from '../money';
 
 /** Public REST DTOs of API.md. The gateway validates requests and documents responses with these. */
 const Iso = z.iso.datetime({ offset: true });
 const Uuid = z.uuid();
 
-export const ConcertStatus = z.enum(['SCHEDULED', 'BOOKING_OPEN', 'BOOKING_CLOSED', 'CANCELLED']);
-export const SeatStatus = z.enum(['AVAILABLE', 'TEMPORARILY_RESERVED', 'RESERVED']);
-export const ReservationStatus = z.enum(['TEMPORARILY_RESERVED', 'CONFIRMED', 'CANCELLED', 'EXPIRED']);
-export const PaymentStatus = z.enum(['PENDING', 'COMPLETED', 'FAILED', 'CANCELLED', 'REFUNDED']);
-export const QueueStatus = z.enum(['WAITING', 'ACTIVE', 'EXPIRED']);
-export const TransactionType = z.enum(['CHARGE', 'PAYMENT', 'REFUND']);
-export const UserRole = z.enum(['user', 'admin']);
 
 // ---- auth & me
 export const SignupRequest = z.object({
