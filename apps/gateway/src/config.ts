@@ -43,6 +43,10 @@ export const GatewayConfig = BaseConfig.extend({
   RATE_LIMIT_ENQUEUE_DURATION_SECONDS: int(60),
   RATE_LIMIT_LOGIN_POINTS: int(30),
   RATE_LIMIT_LOGIN_DURATION_SECONDS: int(60),
+  /** queue-service's REDIS_KEY_PREFIX: the gateway reads its active set (see data-access/queue-reader.ts). */
+  QUEUE_REDIS_KEY_PREFIX: z.string().default(''),
+  /** An admitted fan's poll, hold or payment is forwarded to queue-service at least this often (its sign of life); in between it is answered from Redis. 0 = always forward. */
+  QUEUE_HEARTBEAT_MS: z.coerce.number().int().min(0).default(5000),
   /** In-process cache of concert lookups on the enqueue path (0 disables). */
   CONCERT_CACHE_MS: z.coerce.number().int().min(0).default(1000),
 });

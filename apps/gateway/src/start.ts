@@ -7,6 +7,7 @@ import { createAuthentication } from './auth/middleware';
 import { createTokenService } from './auth/tokens';
 import { listenPort, type GatewayConfig } from './config';
 import { createPaidGraceRepository } from './data-access/paid-grace.repository';
+import { withQueueReader } from './data-access/queue-reader';
 import { bookingApi, paymentApi, queueApi, type Services } from './data-access/services';
 import { createSessionRepository } from './data-access/session.repository';
 import { createUpstream, type Upstream } from './data-access/upstream';
@@ -42,7 +43,10 @@ export async function start(config: GatewayConfig, opts: { logger?: Logger } = {
     return u;
   };
   const services: Services = {
-    queue: queueApi(up('queue', config.QUEUE_SERVICE_URL)),
+    queue: withQueueReader(queueApi(up('queue', config.QUEUE_SERVICE_URL)), redis, {
+      keyPrefix: config.QUEUE_REDIS_KEY_PREFIX,
+      heartbeatMs: config.QUEUE_HEARTBEAT_MS,
+    }),
     booking: bookingApi(up('booking', config.BOOKING_SERVICE_URL), config.CONCERT_CACHE_MS),
     payment: paymentApi(up('payment', config.PAYMENT_SERVICE_URL)),
   };

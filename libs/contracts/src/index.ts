@@ -8,3 +8,4 @@ export * from './events/examples';
 export * from './http/public';
 export * from './http/internal';
 export * from './asyncapi';
+export * from './queue-keys';

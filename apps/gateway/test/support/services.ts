@@ -120,6 +120,7 @@ export async function startStack(overrides: Partial<Record<ServiceName, Record<s
       gatewayEnv: {
         INTERNAL_TOKEN: internalToken,
         QUEUE_SERVICE_URL: queue.url,
+        QUEUE_REDIS_KEY_PREFIX: `t${id}:`,
         BOOKING_SERVICE_URL: booking.url,
         PAYMENT_SERVICE_URL: payment.url,
       },

@@ -1,3 +1,5 @@
+import { queueKeyBase } from '@concert/contracts';
+
 /**
  * Redis keys (DESIGN.md "Redis"). Every key of one concert carries the `{concertId}` hash tag,
  * so one concert's scripts touch a single Redis Cluster slot. `prefix` is empty in production
@@ -15,7 +17,7 @@ export interface ConcertKeys {
 }
 
 export function concertKeys(prefix: string, concertId: string): ConcertKeys {
-  const base = `${prefix}queue:{${concertId}}`;
+  const base = queueKeyBase(prefix, concertId); // shared with the gateway, which reads `active`
   return {
     waiting: `${base}:waiting`, // ZSET user -> sequence number (strict FIFO)
     active: `${base}:active`, // ZSET user -> expiry epoch ms (per-member expiry)
