@@ -45,8 +45,12 @@ export const GatewayConfig = BaseConfig.extend({
   RATE_LIMIT_LOGIN_DURATION_SECONDS: int(60),
   /** queue-service's REDIS_KEY_PREFIX: the gateway reads its active set (see data-access/queue-reader.ts). */
   QUEUE_REDIS_KEY_PREFIX: z.string().default(''),
-  /** An admitted fan's poll, hold or payment is forwarded to queue-service at least this often (its sign of life); in between it is answered from Redis. 0 = always forward. */
-  QUEUE_HEARTBEAT_MS: z.coerce.number().int().min(0).default(5000),
+  /**
+   * An admitted fan's poll, hold or payment is forwarded to queue-service at least this often (its
+   * sign of life); in between it is answered from Redis. Keep it well below queue-service's
+   * QUEUE_ACTIVE_IDLE_SECONDS (360 s). 0 = always forward.
+   */
+  QUEUE_HEARTBEAT_MS: z.coerce.number().int().min(0).default(30_000),
   /** In-process cache of concert lookups on the enqueue path (0 disables). */
   CONCERT_CACHE_MS: z.coerce.number().int().min(0).default(1000),
 });
