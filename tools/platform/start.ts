@@ -55,6 +55,7 @@ async function main(): Promise<void> {
   const base = platform.gatewayUrl.replace(/\/api\/v1$/, '');
   console.log(`
 [concert] platform is up
+  web app     ${base}/   (fans and, logged in as the admin, the operators' console)
   gateway     ${platform.gatewayUrl}
   API docs    ${base}/docs   (OpenAPI: ${base}/openapi.json)
   services    ${platform.services.map((s) => `${s.name}:${s.port}`).join('  ')}

@@ -51,7 +51,7 @@ export function App() {
         Skip to content
       </a>
       <header class="top">
-        <a class="brand" href={href({ name: 'concerts' })}>🎫 Concert tickets</a>
+        <a class="brand" href={href({ name: 'concerts' })}>Concert tickets</a>
         {session && (
           <nav aria-label="Main">
             <a href={href({ name: 'concerts' })} aria-current={route.name === 'concerts' ? 'page' : undefined}>Concerts</a>
@@ -75,7 +75,9 @@ export function App() {
 
 /** The platform busy (503s retried by themselves) and rate limited (429) states, visible to all pages. */
 function Banners({ busy, rateLimitedUntil }: { busy: Map<number, { retryAt: number; attempt: number }>; rateLimitedUntil: number }) {
-  const now = useNow(500);
+  useNow(500);
+  // The clock read now, not the last tick's: a stale tick would show one second too many.
+  const now = Date.now();
   const waiting = [...busy.values()];
   const limited = rateLimitedUntil > now;
   if (!waiting.length && !limited) return null;

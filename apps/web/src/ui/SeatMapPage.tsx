@@ -32,7 +32,6 @@ export function SeatMapPage({ concertId }: { concertId: string }) {
 
 function SeatMap({ concertId, pass }: { concertId: string; pass: string }) {
   const { clockSkewMs } = useAppState();
-  const now = useNow(250);
   const [concert, setConcert] = useState<Concert | undefined>();
   const [seats, setSeats] = useState<Seat[]>([]);
   const [mine, setMine] = useState<Reservation[]>([]);
@@ -51,7 +50,8 @@ function SeatMap({ concertId, pass }: { concertId: string; pass: string }) {
     async (signal) => {
       if (!concert) setConcert(await api.get<Concert>(`/concerts/${concertId}`, { auth: false, signal, onCooldown: 'wait' }));
       const map = await api.get<{ seats: Seat[] }>(`/concerts/${concertId}/seats`, { auth: false, signal, onCooldown: 'wait' });
-      setSeats(map.seats);
+      // Re-render only when a seat changed: the map is read twice a second.
+      setSeats((prev) => (sameSeats(prev, map.seats) ? prev : map.seats));
       setTaken((t) => (t.size ? pruneTaken(t, map.seats, Date.now(), TAKEN_MARK_MS) : t));
       setLoadError('');
     },
@@ -65,7 +65,8 @@ function SeatMap({ concertId, pass }: { concertId: string; pass: string }) {
       api.get<{ items: Reservation[] }>('/me/reservations', { signal, onCooldown: 'wait' }),
       api.get<{ balance: string }>('/me/balance', { signal, onCooldown: 'wait' }),
     ]);
-    setMine(res.items.filter((r) => r.concertId === concertId));
+    const next = res.items.filter((r) => r.concertId === concertId);
+    setMine((prev) => (JSON.stringify(prev) === JSON.stringify(next) ? prev : next));
     setBalance(bal.balance);
   };
   usePoll(refreshMine, [concertId], MINE_POLL_MS);
@@ -98,13 +99,11 @@ function SeatMap({ concertId, pass }: { concertId: string; pass: string }) {
   const paidHere = mine.some((r) => r.status === 'CONFIRMED');
 
   // A hold whose countdown reached zero is expired, whatever the next poll says.
-  useEffect(() => {
-    const ended = holds.filter((h) => remaining(h.reservedUntil, now, clockSkewMs).expired && !expiredHolds.has(h.id));
-    if (!ended.length) return;
-    setExpiredHolds((s) => new Set([...s, ...ended.map((h) => h.id)]));
-    setNotice({ kind: 'warning', text: `Your hold on seat ${ended.map((h) => h.seatNumber).join(', ')} has expired and the seat was released. Choose a seat again to continue.` });
+  const holdExpired = (h: Reservation) => {
+    setExpiredHolds((s) => (s.has(h.id) ? s : new Set(s).add(h.id)));
+    setNotice({ kind: 'warning', text: `Your hold on seat ${h.seatNumber} has expired and the seat was released. Choose a seat again to continue.` });
     void refreshMine().catch(() => undefined);
-  });
+  };
 
   const failed = (err: unknown, seat?: number) => {
     if (err instanceof ApiError && QUEUE_PASS_CODES.has(err.code)) setQueueExpired(true);
@@ -212,7 +211,7 @@ function SeatMap({ concertId, pass }: { concertId: string; pass: string }) {
     return (
       <section class="card confirmation" aria-labelledby="confirmed-title" data-testid="confirmation">
         <h1 id="confirmed-title" tabIndex={-1} ref={(el) => el?.focus()}>
-          Booking confirmed 🎉
+          Booking confirmed
         </h1>
         <p>
           Seat <strong>{confirmed.seatNumber}</strong> for <strong>{concert?.title}</strong> is yours.
@@ -297,45 +296,19 @@ function SeatMap({ concertId, pass }: { concertId: string; pass: string }) {
             Balance: <strong data-testid="balance">{balance ? formatMoney(balance) : '…'}</strong>
           </p>
           {holds.length === 0 && <p class="muted">Choose a free seat on the map to hold it for a few minutes.</p>}
-          {holds.map((h) => {
-            const left = remaining(h.reservedUntil, now, clockSkewMs);
-            const short = balance ? shortfall(balance, h.price) : '0.00';
-            const isShort = moneyCents(short) > 0n;
-            return (
-              <div class="hold" key={h.id} data-testid={`hold-${h.seatNumber}`}>
-                <h3>Seat {h.seatNumber}</h3>
-                {left.expired ? (
-                  <p class="expired" data-testid="hold-expired">Hold expired</p>
-                ) : (
-                  <p>
-                    Held for you:{' '}
-                    <strong class="countdown" data-testid="countdown" aria-label={spokenRemaining(left.ms)}>
-                      {formatRemaining(left.ms)}
-                    </strong>
-                  </p>
-                )}
-                <p>Price: {formatMoney(h.price)}</p>
-                {!left.expired && !isShort && (
-                  <button type="button" class="primary" disabled={working === h.id} onClick={() => void pay(h)}>
-                    {working === h.id ? 'Paying…' : `Pay ${formatMoney(h.price)} from balance`}
-                  </button>
-                )}
-                {!left.expired && isShort && (
-                  <div>
-                    <p class="warn-text">Your balance is {formatMoney(short)} short.</p>
-                    <button type="button" class="primary" disabled={working === h.id} onClick={() => void topUpAndPay(h, short)}>
-                      {working === h.id ? 'Working…' : `Top up ${formatMoney(short)} and pay`}
-                    </button>
-                  </div>
-                )}
-                {!left.expired && (
-                  <button type="button" class="link" disabled={working === h.id} onClick={() => void release(h)}>
-                    Release seat
-                  </button>
-                )}
-              </div>
-            );
-          })}
+          {holds.map((h) => (
+            <HoldCard
+              key={h.id}
+              hold={h}
+              balance={balance}
+              skewMs={clockSkewMs}
+              working={working === h.id}
+              onPay={() => void pay(h)}
+              onTopUpAndPay={(amount) => void topUpAndPay(h, amount)}
+              onRelease={() => void release(h)}
+              onExpired={() => holdExpired(h)}
+            />
+          ))}
           {mine
             .filter((r) => r.status === 'EXPIRED' && expiredHolds.has(r.id))
             .map((r) => (
@@ -353,5 +326,66 @@ function SeatMap({ concertId, pass }: { concertId: string; pass: string }) {
         </aside>
       </div>
     </section>
+  );
+}
+
+const sameSeats = (a: readonly Seat[], b: readonly Seat[]) => a.length === b.length && a.every((s, i) => s.seatNumber === b[i]?.seatNumber && s.status === b[i]?.status);
+
+/** One hold with its own countdown clock, so the ticking re-renders this card and not the whole map. */
+function HoldCard(p: {
+  hold: Reservation;
+  balance: string | undefined;
+  skewMs: number;
+  working: boolean;
+  onPay(): void;
+  onTopUpAndPay(amount: string): void;
+  onRelease(): void;
+  onExpired(): void;
+}) {
+  const now = useNow(250);
+  const h = p.hold;
+  const left = remaining(h.reservedUntil, now, p.skewMs);
+  const expiredRef = useRef(false);
+  useEffect(() => {
+    if (left.expired && !expiredRef.current) {
+      expiredRef.current = true;
+      p.onExpired();
+    }
+  });
+  const short = p.balance ? shortfall(p.balance, h.price) : '0.00';
+  const isShort = moneyCents(short) > 0n;
+  return (
+    <div class="hold" data-testid={`hold-${h.seatNumber}`}>
+      <h3>Seat {h.seatNumber}</h3>
+      {left.expired ? (
+        <p class="expired" data-testid="hold-expired">Hold expired</p>
+      ) : (
+        <p>
+          Held for you:{' '}
+          <strong class="countdown" data-testid="countdown" aria-label={spokenRemaining(left.ms)}>
+            {formatRemaining(left.ms)}
+          </strong>
+        </p>
+      )}
+      <p>Price: {formatMoney(h.price)}</p>
+      {!left.expired && !isShort && (
+        <button type="button" class="primary" disabled={p.working} onClick={p.onPay}>
+          {p.working ? 'Paying…' : `Pay ${formatMoney(h.price)} from balance`}
+        </button>
+      )}
+      {!left.expired && isShort && (
+        <div>
+          <p class="warn-text">Your balance is {formatMoney(short)} short.</p>
+          <button type="button" class="primary" disabled={p.working} onClick={() => p.onTopUpAndPay(short)}>
+            {p.working ? 'Working…' : `Top up ${formatMoney(short)} and pay`}
+          </button>
+        </div>
+      )}
+      {!left.expired && (
+        <button type="button" class="link" disabled={p.working} onClick={p.onRelease}>
+          Release seat
+        </button>
+      )}
+    </div>
   );
 }
