@@ -19,5 +19,7 @@ ensure_node_modules() {
 ensure_infra() {
   say "starting infrastructure (PostgreSQL, Redis, Kafka)"
   bash infra/scripts/infra.sh up
+  # The tests' own Redis (libs/testing TEST_REDIS_PORT): fault tests restart it, tests flush it.
+  REDIS_PORT="${TEST_REDIS_PORT:-6380}" bash infra/scripts/redis.sh ensure
   bash infra/scripts/db-bootstrap.sh concert_e2e
 }

@@ -17,6 +17,8 @@ up() {
   local t0=$SECONDS
   bash "$S/postgres.sh" ensure
   bash "$S/redis.sh" ensure
+  # The tests' own Redis, so tests never restart or flush the developer's (see libs/testing env.ts).
+  REDIS_PORT="${TEST_REDIS_PORT:-6380}" bash "$S/redis.sh" ensure
   bash "$S/kafka.sh" start
   bash "$S/kafka.sh" topics
   bash "$S/db-bootstrap.sh" concert

@@ -3,8 +3,13 @@ import pg from 'pg';
 // Why: tests run against real servers on loopback, given by DATABASE_URL / REDIS_URL / KAFKA_BROKERS
 // or the project's own infra scripts (no containers: a Docker-only path nobody ran was removed).
 const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/concert_test';
-// Why db 1: tests pair with database concert_test; the dev platform (concert) uses db 0, so caches never mix.
-const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379/1';
+/**
+ * Tests have their own Redis (started by the project's scripts: scripts/lib.sh, infra.sh up), so the
+ * fault tests that restart it and the tests that flush it never touch a developer's Redis on 6379.
+ */
+export const TEST_REDIS_PORT = Number(process.env.TEST_REDIS_PORT || 6380);
+// Why db 1: tests pair with database concert_test; e2e uses db 2.
+const DEFAULT_REDIS_URL = `redis://127.0.0.1:${TEST_REDIS_PORT}/1`;
 const DEFAULT_KAFKA_BROKERS = '127.0.0.1:9092';
 
 let postgresUrl: Promise<string> | undefined;

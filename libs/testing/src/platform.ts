@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { sleep, waitFor } from './wait';
+import { TEST_REDIS_PORT } from './env';
 
 export type ServiceName = 'gateway' | 'queue-service' | 'booking-service' | 'payment-service';
 
@@ -118,7 +119,7 @@ export async function startPlatform(opts: PlatformOptions = {}): Promise<Platfor
   const common: Record<string, string> = {
     NODE_ENV: 'test',
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
-    REDIS_URL: opts.redisUrl ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379/1',
+    REDIS_URL: opts.redisUrl ?? process.env.REDIS_URL ?? `redis://127.0.0.1:${TEST_REDIS_PORT}/1`,
     KAFKA_BROKERS: opts.kafkaBrokers ?? process.env.KAFKA_BROKERS ?? '127.0.0.1:9092',
     KAFKA_TOPIC_PREFIX: opts.topicPrefix ?? '',
     INTERNAL_TOKEN: process.env.INTERNAL_TOKEN ?? 'dev-internal-token-change-me',

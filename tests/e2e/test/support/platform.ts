@@ -1,4 +1,4 @@
-import { startPlatform, uniqueName, type Platform, type PlatformOptions } from '@concert/testing';
+import { startPlatform, TEST_REDIS_PORT, uniqueName, type Platform, type PlatformOptions } from '@concert/testing';
 import { Api, E2E_ADMIN as ADMIN } from '@concert/testing';
 
 /** Its own database and Redis db: the books it reconciles hold only what the platform did. */
@@ -13,7 +13,7 @@ export async function e2ePlatform(opts: PlatformOptions = {}): Promise<{ platfor
     replicas: { 'booking-service': 2, 'payment-service': 2 },
     topicPrefix: `${uniqueName('e2e')}.`,
     database: E2E_DATABASE,
-    redisUrl: 'redis://127.0.0.1:6379/2',
+    redisUrl: `redis://127.0.0.1:${TEST_REDIS_PORT}/2`,
     ...opts,
     env: {
       ADMIN_EMAIL: ADMIN.email,
