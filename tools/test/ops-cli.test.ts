@@ -45,7 +45,7 @@ describe('npm run ops', () => {
       await admin.end();
     });
 
-    it('create-admin makes an admin with the payment role, and promotes an existing user', async () => {
+    it('create-admin makes an admin in the payment schema', async () => {
       const email = `${uniqueName('ops')}@example.com`;
       const paymentUrl = new URL(url);
       paymentUrl.username = 'payment_svc';
