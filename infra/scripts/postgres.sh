@@ -5,6 +5,8 @@
 #                                           # else apt install postgresql + own cluster in infra/.data/postgres
 #   bash infra/scripts/postgres.sh stop     # stops only the cluster in infra/.data/postgres (if we started it)
 #   bash infra/scripts/postgres.sh status
+#   bash infra/scripts/postgres.sh halt     # stops whichever server listens on $PG_PORT, the OS cluster
+#                                           # included (fault tests only: bring it back with ensure)
 # Env: PG_PORT (5432), PG_DATA (infra/.data/postgres), PG_OWN_CLUSTER=1 (skip the OS cluster,
 #      always use initdb/pg_ctl on PG_DATA).
 set -euo pipefail
@@ -103,6 +105,20 @@ cmd_stop() {
   fi
 }
 
+cmd_halt() {
+  local bin found ver name
+  if [ -f "$PG_DATA/postmaster.pid" ] && bin="$(pg_bindir)"; then
+    as_pg "$bin/pg_ctl" -D "$PG_DATA" -m fast -w stop >/dev/null
+    return 0
+  fi
+  command -v pg_lsclusters >/dev/null || die "no postgres started by infra scripts and no pg_lsclusters"
+  found="$(pg_lsclusters -h | awk -v p="$PG_PORT" '$3 == p && $4 == "online" { print $1, $2; exit }')"
+  [ -n "$found" ] || die "no online cluster on port $PG_PORT"
+  read -r ver name <<<"$found"
+  log "halting OS postgres cluster $ver/$name"
+  pg_ctlcluster --skip-systemctl-redirect "$ver" "$name" stop -m fast 9>&-
+}
+
 cmd_status() {
   local v
   if v="$(psql -h "$PG_HOST" -p "$PG_PORT" -U "$PG_SUPERUSER" -d postgres -Atqc 'show server_version' 2>/dev/null)"; then
@@ -118,6 +134,7 @@ cmd_status() {
 case "${1:-}" in
   ensure|start) cmd_ensure ;;
   stop)         cmd_stop ;;
+  halt)         cmd_halt ;;
   status)       cmd_status ;;
-  *) echo "usage: $0 ensure|stop|status" >&2; exit 2 ;;
+  *) echo "usage: $0 ensure|stop|halt|status" >&2; exit 2 ;;
 esac

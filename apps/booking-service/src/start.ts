@@ -3,7 +3,7 @@ import { Redis } from 'ioredis';
 import { TOPIC_PARTITIONS, TOPICS, topicName } from '@concert/contracts';
 import { createDb, createPool, deleteOldInboxRows, startOutboxRelay } from '@concert/db';
 import { createKafka, createKafkaPublisher, createKafkaSubscriber, deadLetterTopic, ensureTopics } from '@concert/messaging';
-import { consumerReady, createLogger, createMetrics, every, postgresReady, redisReady, serve, type Logger } from '@concert/service-kit';
+import { consumerReady, createLogger, createMetrics, every, exitNonZero, postgresReady, redisReady, serve, type Logger } from '@concert/service-kit';
 import { createApp } from './app';
 import type { BookingConfig } from './config';
 import { createConcertSnapshots } from './data-access/concert-snapshots';
@@ -72,10 +72,14 @@ export async function start(config: BookingConfig, opts: { logger?: Logger } = {
   };
 
   const relay = startOutboxRelay({ pool, schemaName: 'booking', publisher, logger, registry: metrics.registry });
+  // Bound once serving: a consumer that cannot go on shuts the service down and exits non-zero.
+  const lifecycle: { shutdown?: (reason: string) => Promise<void> } = {};
   const subscriber = createKafkaSubscriber(kafka, {
     logger,
+    registry: metrics.registry,
     deadLetter: publisher,
     onDeadLetter: (msg) => business.deadLettered.inc({ topic: msg.topic }),
+    onFatal: () => exitNonZero(() => lifecycle.shutdown?.('consumer cannot go on')),
   });
   await subscriber.run({
     groupId: config.KAFKA_GROUP_ID ?? `${config.KAFKA_TOPIC_PREFIX}booking-service`,
@@ -87,6 +91,9 @@ export async function start(config: BookingConfig, opts: { logger?: Logger } = {
     fromBeginning: true,
     // Every partition this replica owns at once (one replica may own them all); order within one stays.
     partitionsConsumedConcurrently: TOPIC_PARTITIONS,
+    // Different reservations of one partition side by side too (one reservation's events stay in
+    // order), within a share of the pool: 49 payments at once no longer confirm one by one.
+    maxInFlight: Math.max(2, Math.floor(config.DB_POOL_MAX / 2)),
   });
   const worker = config.EXPIRY_WORKER ? startExpiryWorker(deps, config) : undefined;
   const sweeper = config.SWEEP_INTERVAL_MS > 0 ? startExpirySweeper(deps, config.SWEEP_INTERVAL_MS) : undefined;
@@ -123,6 +130,7 @@ export async function start(config: BookingConfig, opts: { logger?: Logger } = {
       () => pool.end(),
     ],
   });
+  lifecycle.shutdown = shutdown;
   const port = (server.address() as AddressInfo).port;
   return { port, url: `http://${config.HOST}:${port}`, deps, stop: () => shutdown('stop() called') };
 }

@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { TOPIC_PARTITIONS, TOPICS, topicName } from '@concert/contracts';
 import { createKafka, createKafkaSubscriber, ensureTopics } from '@concert/messaging';
-import { consumerReady, createLogger, createMetrics, redisReady, serve } from '@concert/service-kit';
+import { consumerReady, createLogger, createMetrics, exitNonZero, redisReady, serve } from '@concert/service-kit';
 import { createApp } from './app';
 import { leaseMsOf, type QueueServiceConfig } from './config';
 import { tickerLeaseKey } from './data-access/keys';
@@ -36,7 +36,13 @@ export async function start(config: QueueServiceConfig): Promise<StartedQueueSer
 
   const kafka = createKafka({ clientId: SERVICE, brokers: config.KAFKA_BROKERS, logger });
   const paymentCompleted = topicName(TOPICS.paymentCompleted, config.KAFKA_TOPIC_PREFIX);
-  const subscriber = createKafkaSubscriber(kafka, { logger });
+  // Bound once serving: a consumer that cannot go on shuts the service down and exits non-zero.
+  const lifecycle: { shutdown?: (reason: string) => Promise<void> } = {};
+  const subscriber = createKafkaSubscriber(kafka, {
+    logger,
+    registry: metrics.registry,
+    onFatal: () => exitNonZero(() => lifecycle.shutdown?.('consumer cannot go on')),
+  });
   try {
     await ensureTopics(kafka, [{ topic: paymentCompleted, partitions: TOPIC_PARTITIONS }]);
     await subscriber.run({
@@ -44,6 +50,8 @@ export async function start(config: QueueServiceConfig): Promise<StartedQueueSer
       topics: [paymentCompleted],
       fromBeginning: config.KAFKA_FROM_BEGINNING,
       handler: paymentCompletedHandler({ repo, metrics: queueMetrics, logger }),
+      partitionsConsumedConcurrently: TOPIC_PARTITIONS,
+      maxInFlight: 16,
     });
   } catch (err) {
     await subscriber.stop().catch(() => undefined);
@@ -81,6 +89,7 @@ export async function start(config: QueueServiceConfig): Promise<StartedQueueSer
     shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
     closers: [() => ticker?.stop(), () => subscriber.stop(), () => redis.quit()],
   });
+  lifecycle.shutdown = shutdown;
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   return { port, stop: () => shutdown('stop() called') };

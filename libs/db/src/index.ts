@@ -1,4 +1,4 @@
-export { createPool, createDb, type Db, type Tx, type PoolOptions, type SchemaRecord } from './pool';
+export { createPool, createDb, sessionTimeouts, SESSION_TIMEOUT_DEFAULTS, type Db, type Tx, type PoolOptions, type SchemaRecord } from './pool';
 export { withTransaction, type TransactionOptions } from './transaction';
 export { pgErrorCode, isRetryableTxError, PG_UNIQUE_VIOLATION, PG_SERIALIZATION_FAILURE, PG_DEADLOCK_DETECTED } from './pg-errors';
 export { findMigrationsFolder, runMigrations, type MigrationOptions } from './migrations';

@@ -5,6 +5,7 @@ export interface OutboxMetrics {
   failed: Counter<'schema'>;
   dead: Counter<'schema'>;
   pending: Gauge<'schema'>;
+  deadRows: Gauge<'schema'>;
   oldestAgeSeconds: Gauge<'schema'>;
 }
 
@@ -19,8 +20,9 @@ export function outboxMetrics(registry: Registry = defaultRegistry): OutboxMetri
   return {
     published: counter('outbox_published_total', 'Outbox events published to the broker'),
     failed: counter('outbox_publish_failed_total', 'Outbox publish attempts that failed'),
-    dead: counter('outbox_dead_total', 'Outbox events marked DEAD after max attempts'),
+    dead: counter('outbox_dead_total', 'Outbox events marked DEAD (refused by the broker, max attempts used)'),
     pending: gauge('outbox_pending', 'Outbox events waiting to be published'),
+    deadRows: gauge('outbox_dead_rows', 'Outbox rows in DEAD now: each needs an operator (fix, then re-drive)'),
     oldestAgeSeconds: gauge('outbox_oldest_pending_age_seconds', 'Age of the oldest pending outbox event'),
   };
 }

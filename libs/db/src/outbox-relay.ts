@@ -1,4 +1,4 @@
-import type { EventPublisher, OutgoingMessage } from '@concert/messaging';
+import { isBrokerUnreachable, isUnpublishable, type EventPublisher, type OutgoingMessage } from '@concert/messaging';
 import type pg from 'pg';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
@@ -17,6 +17,8 @@ export interface OutboxRelayOptions {
   batchSize?: number;
   /** Fallback poll only: NOTIFY wakes the relay, but notifications can be lost. */
   pollIntervalMs?: number;
+  /** Attempts after which a row the broker refuses outright (isUnpublishable) turns DEAD. A row
+   *  is never DEAD because the broker is unreachable: it waits, however long the outage. */
   maxAttempts?: number;
   backoffBaseMs?: number;
   backoffMaxMs?: number;
@@ -59,7 +61,7 @@ class Relay implements OutboxRelay {
   private stopped = false;
   private dirty = true;
   private wakeUp: (() => void) | undefined;
-  /** Published and acknowledged, to be marked SENT by the next round's fetch (see round()). */
+  /** Published and acknowledged, to be marked SENT by the next fetch (see lead()). */
   private unmarked: PendingRow[] = [];
   private lastCleanup = 0;
   private lastGauge = 0;
@@ -71,7 +73,8 @@ class Relay implements OutboxRelay {
       pollIntervalMs: opts.pollIntervalMs ?? 1000,
       maxAttempts: opts.maxAttempts ?? 10,
       backoffBaseMs: opts.backoffBaseMs ?? 200,
-      backoffMaxMs: opts.backoffMaxMs ?? 60_000,
+      // A few seconds at most: delivery resumes within that of the broker's return.
+      backoffMaxMs: opts.backoffMaxMs ?? 3000,
       retentionHours: opts.retentionHours ?? 24,
       cleanupIntervalMs: opts.cleanupIntervalMs ?? 60_000,
       leaseRetryMs: opts.leaseRetryMs ?? 2000,
@@ -137,10 +140,7 @@ class Relay implements OutboxRelay {
         continue;
       }
       try {
-        const fetched = await this.round(client);
-        await this.housekeeping(client);
-        // A full batch means more is waiting: go again without sleeping.
-        if (fetched < this.cfg.batchSize) await this.idle(this.cfg.pollIntervalMs, true);
+        await this.lead(client);
       } catch (err) {
         this.opts.logger?.error({ err }, 'outbox relay round failed; giving up the lease');
         // Published but maybe not marked: the next leader publishes them again (consumers dedupe).
@@ -153,6 +153,52 @@ class Relay implements OutboxRelay {
     await this.lease.release();
   }
 
+  /**
+   * Rounds while we hold the lease, pipelined: while the broker acknowledges one batch, the next
+   * one is read (and the previous one marked SENT) in a single statement. Batches are published
+   * one after the other, never two at once, so one aggregate's events keep their order; rows of
+   * an aggregate whose publish just failed are dropped from the batch read meanwhile.
+   */
+  private async lead(client: pg.Client): Promise<void> {
+    let rows = await this.fetch(client, []);
+    while (!this.stopped && this.lease.holder === client) {
+      if (rows.length === 0) {
+        await this.markUnmarked();
+        await this.housekeeping(client);
+        await this.idle(this.cfg.pollIntervalMs, true);
+        if (this.stopped) return;
+        rows = await this.fetch(client, []);
+        continue;
+      }
+      const publishing = this.publish(rows);
+      // More is waiting (a full batch, or a NOTIFY came in): read it while this batch is in flight.
+      const nextFetch = this.dirty || rows.length >= this.cfg.batchSize ? this.fetch(client, rows.map((r) => r.id)) : undefined;
+      nextFetch?.catch(() => undefined); // awaited below; this only keeps it from being "unhandled" meanwhile
+      const { sent, failed } = await publishing;
+      let next = nextFetch ? await nextFetch : undefined;
+      if (sent.length > 0) {
+        this.unmarked.push(...sent);
+        this.metrics.published.inc({ schema: this.opts.schemaName }, sent.length);
+      }
+      if (failed.length > 0) {
+        await this.recordFailures(client, failed);
+        const blocked = new Set(failed.map(({ row }) => aggregateKey(row)));
+        next = next?.filter((r) => !blocked.has(aggregateKey(r)));
+      }
+      await this.housekeeping(client);
+      // The fetch also marks this batch SENT; when nothing more is due it finds nothing and we idle.
+      rows = next ?? (await this.fetch(client, []));
+    }
+  }
+
+  private fetch(client: pg.Client, inFlight: PendingRow[] | string[]): Promise<PendingRow[]> {
+    this.dirty = false;
+    const marking = this.unmarked.map((r) => r.id);
+    this.unmarked = [];
+    const ids = inFlight.map((r) => (typeof r === 'string' ? r : r.id));
+    return this.store.fetchDue(client, this.cfg.batchSize, marking, ids);
+  }
+
   private async markUnmarked(): Promise<void> {
     const client = this.lease.holder;
     if (this.unmarked.length === 0 || !client) return;
@@ -162,33 +208,19 @@ class Relay implements OutboxRelay {
     this.unmarked = [];
   }
 
-  private async round(client: pg.Client): Promise<number> {
-    this.dirty = false;
-    const rows = await this.store.fetchDue(client, this.cfg.batchSize, this.unmarked.map((r) => r.id));
-    this.unmarked = [];
-    if (rows.length === 0) return 0;
-    const { sent, failed } = await this.publish(rows);
-    if (sent.length > 0) {
-      // While events keep coming (a NOTIFY arrived meanwhile, or the batch was full) the next round
-      // starts at once and its fetch marks these; before going idle, mark them now.
-      if (this.dirty || rows.length >= this.cfg.batchSize) this.unmarked = sent;
-      else await this.store.markSent(client, sent.map((r) => r.id));
-      this.metrics.published.inc({ schema: this.opts.schemaName }, sent.length);
-    }
-    for (const { row, err } of failed) await this.recordFailure(client, row, err);
-    return rows.length;
-  }
-
-  /** One sendBatch for the whole round; if it fails, retry per aggregate so one bad aggregate
-   *  cannot hold back the others. Only the head row of a failing aggregate is charged an attempt;
-   *  its later rows wait behind it (fetchDue skips them while it is in backoff). */
+  /** One sendBatch for the whole round. If it fails and the broker did answer, retry per aggregate
+   *  so one bad aggregate cannot hold back the others (an unreachable broker fails them all alike:
+   *  no point in asking it once per aggregate). Only the head row of a failing aggregate is charged
+   *  an attempt; its later rows wait behind it (fetchDue skips them while it is in backoff). */
   private async publish(rows: PendingRow[]): Promise<{ sent: PendingRow[]; failed: Array<{ row: PendingRow; err: unknown }> }> {
     try {
       await this.publishRows(rows);
       return { sent: rows, failed: [] };
     } catch (batchErr) {
       const groups = groupByAggregate(rows);
-      if (groups.length === 1) return { sent: [], failed: [{ row: rows[0]!, err: batchErr }] };
+      if (groups.length === 1 || isBrokerUnreachable(batchErr)) {
+        return { sent: [], failed: groups.map((g) => ({ row: g[0]!, err: batchErr })) };
+      }
       const results = await Promise.allSettled(groups.map((g) => this.publishRows(g)));
       const sent: PendingRow[] = [];
       const failed: Array<{ row: PendingRow; err: unknown }> = [];
@@ -213,17 +245,29 @@ class Relay implements OutboxRelay {
     }
   }
 
-  private async recordFailure(client: pg.Client, row: PendingRow, err: unknown): Promise<void> {
+  /** One statement per distinct error (an outage fails every aggregate with the same one). */
+  private async recordFailures(client: pg.Client, failed: Array<{ row: PendingRow; err: unknown }>): Promise<void> {
     const schema = this.opts.schemaName;
-    const delay = Math.min(this.cfg.backoffMaxMs, this.cfg.backoffBaseMs * 2 ** row.attempts);
-    const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-    const status = await this.store.markFailed(client, row.id, message, this.cfg.maxAttempts, delay);
-    this.metrics.failed.inc({ schema });
-    if (status === 'DEAD') {
-      this.metrics.dead.inc({ schema });
-      this.opts.logger?.error({ outboxId: row.id, eventId: row.event_id, topic: row.topic, err }, 'outbox event is DEAD');
-    } else {
-      this.opts.logger?.warn({ outboxId: row.id, attempts: row.attempts + 1, retryInMs: delay, err }, 'outbox publish failed');
+    const byError = new Map<unknown, PendingRow[]>();
+    for (const { row, err } of failed) byError.set(err, [...(byError.get(err) ?? []), row]);
+    for (const [err, rows] of byError) {
+      const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+      const marked = await this.store.markFailed(client, rows.map((r) => r.id), message, {
+        mayDie: isUnpublishable(err),
+        maxAttempts: this.cfg.maxAttempts,
+        backoffBaseMs: this.cfg.backoffBaseMs,
+        backoffMaxMs: this.cfg.backoffMaxMs,
+      });
+      this.metrics.failed.inc({ schema }, rows.length);
+      const dead = marked.filter((m) => m.status === 'DEAD');
+      if (dead.length > 0) {
+        this.metrics.dead.inc({ schema }, dead.length);
+        this.opts.logger?.error({ outboxIds: dead.map((d) => d.id), err }, 'outbox events refused by the broker are DEAD');
+      }
+      this.opts.logger?.warn(
+        { aggregates: rows.length, attempts: Math.max(0, ...marked.map((m) => m.attempts)), err },
+        'outbox publish failed; retrying',
+      );
     }
   }
 
@@ -233,6 +277,7 @@ class Relay implements OutboxRelay {
       this.lastGauge = now;
       const lag = await this.store.lag(client);
       this.metrics.pending.set({ schema: this.opts.schemaName }, lag.pending);
+      this.metrics.deadRows.set({ schema: this.opts.schemaName }, lag.dead);
       this.metrics.oldestAgeSeconds.set({ schema: this.opts.schemaName }, lag.oldestAgeMs / 1000);
     }
     if (now - this.lastCleanup >= this.cfg.cleanupIntervalMs) {
@@ -252,10 +297,12 @@ function toMessage(row: PendingRow): OutgoingMessage {
   };
 }
 
+const aggregateKey = (row: PendingRow) => `${row.aggregatetype}\u0000${row.aggregateid}`;
+
 function groupByAggregate(rows: PendingRow[]): PendingRow[][] {
   const groups = new Map<string, PendingRow[]>();
   for (const row of rows) {
-    const key = `${row.aggregatetype}\u0000${row.aggregateid}`;
+    const key = aggregateKey(row);
     let group = groups.get(key);
     if (!group) groups.set(key, (group = []));
     group.push(row);

@@ -84,6 +84,11 @@ describe('outbox: dead rows', () => {
       new Set(healthy.map((e) => e.eventId)),
     );
     expect(await registry.getSingleMetricAsString('outbox_dead_total')).toContain(`schema="${s.schemaName}"} 1`);
+    // What an operator alerts on: the rows in DEAD now (refreshed every few seconds).
+    await eventually(
+      async () => expect(await registry.getSingleMetricAsString('outbox_dead_rows')).toContain(`schema="${s.schemaName}"} 1`),
+      { timeoutMs: 10_000 },
+    );
 
     // Operator fixes the row (here: the topic) and re-drives it: both events flow, in order.
     await db.update(outbox).set({ topic }).where(eq(outbox.eventId, poisoned.eventId));

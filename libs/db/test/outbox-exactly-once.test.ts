@@ -86,6 +86,6 @@ describe('outbox: commit publishes once, rollback publishes nothing', () => {
     expect(row!.sentAt!.getTime() - row!.createdAt.getTime()).toBeLessThan(2000);
     expect(await db.select().from(outbox).where(eq(outbox.eventId, rolledBack.eventId))).toHaveLength(0);
     expect(await db.select().from(items).where(eq(items.id, rolledBackId))).toHaveLength(0);
-    expect(await relay.lag()).toEqual({ pending: 0, oldestAgeMs: 0 });
+    expect(await relay.lag()).toEqual({ pending: 0, dead: 0, oldestAgeMs: 0 });
   });
 });

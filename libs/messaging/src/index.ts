@@ -4,5 +4,7 @@ export { ensureTopics, deleteTopics, listTopics } from './topics';
 export { createKafkaPublisher, type KafkaPublisherOptions } from './kafka-publisher';
 export { createKafkaSubscriber, type KafkaSubscriberOptions } from './kafka-subscriber';
 export { backoffMs } from './backoff';
+export { CONSUMER_STATES, type ConsumerState } from './consumer-metrics';
+export { isUnpublishable, isBrokerUnreachable } from './publish-errors';
 export { PoisonMessage, deadLetterTopic, DEAD_LETTER_HEADERS } from './dead-letter';
 export { deadLetterCounts, readDeadLetters, replayMessage, type DeadLetter } from './dead-letter-reader';

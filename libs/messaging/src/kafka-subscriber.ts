@@ -1,6 +1,8 @@
 import type { Consumer, IHeaders, KafkaMessage } from 'kafkajs';
 import type { Logger } from 'pino';
-import { backoffMs, sleep } from './backoff';
+import type { Registry } from 'prom-client';
+import { backoffMs } from './backoff';
+import { consumerMetrics, type ConsumerState } from './consumer-metrics';
 import type { KafkaClient } from './kafka-client';
 import { deadLetterTopic, parkMessage, PoisonMessage } from './dead-letter';
 import { OffsetCommitter } from './offset-committer';
@@ -10,29 +12,47 @@ export interface KafkaSubscriberOptions {
   logger?: Logger;
   sessionTimeoutMs?: number;
   handlerBackoffBaseMs?: number;
+  /** Cap of the in-place retry backoff: a handler failing through an outage resumes within this of its end. */
   handlerBackoffMaxMs?: number;
   /** Longest a fetch waits on an idle partition; data that arrives earlier is returned at once. */
   fetchMaxWaitMs?: number;
   /**
    * Where a PoisonMessage goes (`<topic>.dlq`, see dead-letter.ts): parked there, its offset is
-   * committed and the partition flows on. Without it a poison message stops the consumer.
+   * committed and the partition flows on. Without it a poison message is fatal (see onFatal).
    */
   deadLetter?: EventPublisher;
   /** Told about every parked message (metrics, alerts). */
   onDeadLetter?: (msg: IncomingMessage, err: unknown) => void;
+  /**
+   * Called once when the consumer cannot go on by itself (kafkajs gave up on a non-retriable
+   * error, or a poison message with nowhere to park it). A service exits non-zero here so its
+   * supervisor restarts it: a process must never stay alive and idle. Without it, the consumer
+   * stays down with healthy() false.
+   */
+  onFatal?: (err: unknown) => void;
+  /** Registers consumer_state{group} and consumer_handler_failures_total{group,topic}. */
+  registry?: Registry;
 }
 
 export function createKafkaSubscriber(kafka: KafkaClient, opts: KafkaSubscriberOptions = {}): EventSubscriber {
   return new KafkaSubscriber(kafka, opts);
 }
 
+/** Thrown out of a handler retry once stop() was called, so the message is not committed. */
+class Stopping extends Error {}
+
 class KafkaSubscriber implements EventSubscriber {
   private consumer: Consumer | undefined;
   private committer: OffsetCommitter | undefined;
   private joined = false;
-  private gaveUp = false;
+  private failed = false;
   private stopping = false;
-  private consecutiveCrashes = 0;
+  /** Messages whose handler has failed more than `handlerRetries` times in a row, by partition. */
+  private readonly stalled = new Set<string>();
+  private wakeStop: (() => void) | undefined;
+  private readonly stopSignal = new Promise<void>((resolve) => {
+    this.wakeStop = resolve;
+  });
 
   constructor(
     private readonly kafka: KafkaClient,
@@ -40,12 +60,19 @@ class KafkaSubscriber implements EventSubscriber {
   ) {}
 
   healthy(): boolean {
-    return this.joined && !this.gaveUp && !this.stopping;
+    return this.state() === 'running';
+  }
+
+  state(): ConsumerState {
+    if (this.stopping) return 'stopped';
+    if (this.failed) return 'failed';
+    if (!this.joined) return 'disconnected';
+    return this.stalled.size > 0 ? 'retrying' : 'running';
   }
 
   async run(o: SubscribeOptions): Promise<void> {
     if (this.consumer) throw new Error('subscriber already running');
-    const maxRestarts = o.maxRestarts ?? 5;
+    const metrics = this.opts.registry ? consumerMetrics(this.opts.registry, o.groupId, () => this.state()) : undefined;
     const consumer = this.kafka.consumer({
       groupId: o.groupId,
       // Why 10 s: a killed replica's partitions move to a live one after the session times out;
@@ -53,16 +80,9 @@ class KafkaSubscriber implements EventSubscriber {
       sessionTimeout: this.opts.sessionTimeoutMs ?? 10_000,
       heartbeatInterval: 1000,
       maxWaitTimeInMs: this.opts.fetchMaxWaitMs ?? 5000,
-      retry: {
-        retries: 2,
-        // Why: the kafkajs default restarts forever, so a poison message would crash-loop while
-        // the process looks alive; cap those and let readiness fail instead. A broker outage is
-        // not poison: keep reconnecting (readiness is false while out of the group).
-        restartOnFailure: async (err) => {
-          if (!isHandlerFailure(err)) return true;
-          return ++this.consecutiveCrashes <= maxRestarts;
-        },
-      },
+      // kafkajs restarts forever after a retriable error (a broker outage); readiness is false
+      // while out of the group. Handler failures never reach it: they are retried in place.
+      retry: { retries: 2 },
     });
     this.consumer = consumer;
     const committer = new OffsetCommitter((offsets) => consumer.commitOffsets(offsets), this.opts.logger);
@@ -74,41 +94,107 @@ class KafkaSubscriber implements EventSubscriber {
       this.joined = false;
     });
     consumer.on(consumer.events.CRASH, (e) => {
-      this.opts.logger?.error({ err: e.payload.error, restart: e.payload.restart, groupId: o.groupId }, 'consumer crashed');
       this.joined = false;
-      if (!e.payload.restart) this.gaveUp = true;
+      const err = e.payload.error;
+      this.opts.logger?.error({ err, restart: e.payload.restart, groupId: o.groupId }, 'consumer crashed');
+      if (!e.payload.restart && !this.stopping) this.fail(err);
     });
 
     await consumer.connect();
     await consumer.subscribe({ topics: o.topics, fromBeginning: o.fromBeginning ?? false });
+    const slots = new Slots(o.maxInFlight ?? o.partitionsConsumedConcurrently ?? 1);
+    const countFailure = (topic: string) => metrics?.failures.inc({ group: o.groupId, topic });
     await consumer.run({
       autoCommit: false,
+      // We resolve offsets ourselves, only up to the last message whose handler (and every one
+      // before it) has finished, so a batch left halfway (rebalance, stop) resumes where it stopped.
+      eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: o.partitionsConsumedConcurrently ?? 1,
-      eachMessage: async ({ topic, partition, message, heartbeat }) => {
-        const msg = toIncoming(topic, partition, message);
-        try {
-          await this.handleWithRetries(o, msg, heartbeat);
-        } catch (err) {
-          if (await this.parked(o, msg, err)) {
-            committer.handled(topic, partition, message.offset);
-            return;
+      eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
+        const { topic, partition, messages } = batch;
+        const done: boolean[] = messages.map(() => false);
+        let next = 0;
+        const live = () => isRunning() && !isStale() && !this.stopping && !this.failed;
+        /** One key's messages in order; different keys of the batch run side by side (up to maxInFlight). */
+        const runKey = async (indexes: number[]) => {
+          for (const i of indexes) {
+            if (!live()) return;
+            const message = messages[i]!;
+            await slots.run(() => this.deliver(o, toIncoming(topic, partition, message), heartbeat, countFailure));
+            done[i] = true;
+            const before = next;
+            while (next < messages.length && done[next]) next++;
+            if (next > before) {
+              const offset = messages[next - 1]!.offset;
+              resolveOffset(offset);
+              committer.handled(topic, partition, offset);
+            }
+            await heartbeat();
           }
-          // The crash that follows restarts from the committed offset: make that the failed message.
-          await committer.flush();
-          throw new HandlerFailure(err);
-        }
-        committer.handled(topic, partition, message.offset);
-        this.consecutiveCrashes = 0;
+        };
+        const results = await Promise.allSettled([...byKey(messages).values()].map(runKey));
+        const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
         // kafkajs leaves the group right after the last handler returns; commit before that.
         if (this.stopping) await committer.flush();
+        if (failure) throw failure.reason;
       },
     });
   }
 
-  /** A poison message goes to the dead-letter topic when there is one; false = not parked. */
+  /**
+   * Runs the handler until it succeeds, however long that takes: a failure is a database or
+   * broker outage, a deploy, a bug being fixed; the message may carry money, so it is never
+   * skipped. Backoff is capped, so it resumes within seconds of the cause going away. Past
+   * `handlerRetries` failures the consumer reports itself not ready until this message passes.
+   * A poison message is parked on its dead-letter topic instead (or is fatal without one).
+   */
+  private async deliver(
+    o: SubscribeOptions,
+    msg: IncomingMessage,
+    heartbeat: () => Promise<void>,
+    countFailure: (topic: string) => void,
+  ): Promise<void> {
+    const where = `${msg.topic}\u0000${msg.partition}`;
+    const stallAfter = o.handlerRetries ?? 5;
+    try {
+      for (let attempt = 0; ; attempt++) {
+        if (this.stopping || this.failed) throw new Stopping('consumer stopping');
+        try {
+          await o.handler(msg);
+          return;
+        } catch (err) {
+          if (err instanceof PoisonMessage && !this.opts.deadLetter) {
+            this.fail(err);
+            this.halt();
+            throw err;
+          }
+          if (err instanceof PoisonMessage && (await this.parked(o, msg, err))) return;
+          countFailure(msg.topic);
+          if (attempt >= stallAfter) this.stalled.add(where);
+          const level = attempt >= stallAfter ? 'error' : 'warn';
+          this.opts.logger?.[level](
+            { err, topic: msg.topic, partition: msg.partition, offset: msg.offset, attempt },
+            'handler failed, retrying in place',
+          );
+          await this.pause(backoffMs(attempt, this.opts.handlerBackoffBaseMs ?? 100, this.opts.handlerBackoffMaxMs ?? 2000));
+          // Keeps the group membership while we wait; a rebalance error propagates to kafkajs,
+          // which rejoins and hands the (uncommitted) message out again.
+          await heartbeat();
+        }
+      }
+    } finally {
+      this.stalled.delete(where);
+    }
+  }
+
+  /** A poison message goes to the dead-letter topic; false = could not park it now (broker down). */
   private async parked(o: SubscribeOptions, msg: IncomingMessage, err: unknown): Promise<boolean> {
-    if (!(err instanceof PoisonMessage) || !this.opts.deadLetter || this.stopping) return false;
-    await parkMessage(this.opts.deadLetter, msg, o.groupId, err);
+    try {
+      await parkMessage(this.opts.deadLetter!, msg, o.groupId, err);
+    } catch (parkErr) {
+      this.opts.logger?.warn({ err: parkErr, topic: msg.topic }, 'could not park a poison message; retrying');
+      return false;
+    }
     this.opts.logger?.error(
       { err, topic: msg.topic, partition: msg.partition, offset: msg.offset, deadLetterTopic: deadLetterTopic(msg.topic) },
       'poison message parked on the dead-letter topic',
@@ -117,27 +203,32 @@ class KafkaSubscriber implements EventSubscriber {
     return true;
   }
 
-  private async handleWithRetries(o: SubscribeOptions, msg: IncomingMessage, heartbeat: () => Promise<void>) {
-    const retries = o.handlerRetries ?? 5;
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await o.handler(msg);
-        return;
-      } catch (err) {
-        // Retrying a message that can never be processed only delays everything behind it.
-        if (attempt >= retries || this.stopping || err instanceof PoisonMessage) throw err;
-        this.opts.logger?.warn(
-          { err, topic: msg.topic, partition: msg.partition, offset: msg.offset, attempt },
-          'handler failed, retrying',
-        );
-        await sleep(backoffMs(attempt, this.opts.handlerBackoffBaseMs ?? 100, this.opts.handlerBackoffMaxMs ?? 3000));
-        await heartbeat();
-      }
-    }
+  private fail(err: unknown): void {
+    if (this.failed) return;
+    this.failed = true;
+    this.opts.logger?.fatal({ err }, 'consumer cannot go on');
+    this.opts.onFatal?.(err);
+  }
+
+  /** Leaves the group without committing the message in hand (it is handed out again later). */
+  private halt(): void {
+    const consumer = this.consumer;
+    setImmediate(() => void consumer?.disconnect().catch(() => undefined));
+  }
+
+  private pause(ms: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    return Promise.race([
+      new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, ms);
+      }),
+      this.stopSignal,
+    ]).finally(() => clearTimeout(timer));
   }
 
   async stop(): Promise<void> {
     this.stopping = true;
+    this.wakeStop?.();
     const consumer = this.consumer;
     this.consumer = undefined;
     if (!consumer) return;
@@ -146,6 +237,38 @@ class KafkaSubscriber implements EventSubscriber {
     await this.committer?.flush();
     await consumer.disconnect();
     this.joined = false;
+  }
+}
+
+/** Message indexes by key, in offset order; messages without a key keep their order among themselves. */
+function byKey(messages: KafkaMessage[]): Map<string, number[]> {
+  const groups = new Map<string, number[]>();
+  messages.forEach((m, i) => {
+    const key = m.key ? `k${m.key.toString('latin1')}` : 'none';
+    let list = groups.get(key);
+    if (!list) groups.set(key, (list = []));
+    list.push(i);
+  });
+  return groups;
+}
+
+/** At most `size` handlers at once across every partition of the subscriber (a pool's worth). */
+class Slots {
+  private busy = 0;
+  private readonly waiting: Array<() => void> = [];
+
+  constructor(private readonly size: number) {}
+
+  async run<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.busy >= this.size) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    else this.busy++;
+    try {
+      return await fn();
+    } finally {
+      const wake = this.waiting.shift();
+      if (wake) wake();
+      else this.busy--;
+    }
   }
 }
 
@@ -167,20 +290,4 @@ function headersToStrings(headers: IHeaders | undefined): Record<string, string>
     if (value !== undefined) out[name] = value.toString();
   }
   return out;
-}
-
-/** Marks a crash caused by our handler (possibly a poison message), as opposed to the broker. */
-class HandlerFailure extends Error {
-  constructor(readonly original: unknown) {
-    super(`handler failed: ${(original as Error)?.message ?? String(original)}`);
-    this.name = 'HandlerFailure';
-  }
-}
-
-function isHandlerFailure(err: unknown): boolean {
-  for (let e = err as { name?: string; cause?: unknown; originalError?: unknown } | undefined, i = 0; e && i < 5; i++) {
-    if (e instanceof HandlerFailure || e.name === 'HandlerFailure') return true;
-    e = (e.cause ?? e.originalError) as typeof e;
-  }
-  return false;
 }

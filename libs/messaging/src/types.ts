@@ -28,16 +28,24 @@ export interface SubscribeOptions {
   topics: string[];
   handler: MessageHandler;
   fromBeginning?: boolean;
-  /** In-place retries of a failing handler before the consumer crashes and restarts. */
+  /**
+   * Failures in a row of one message after which the consumer reports itself not ready (it keeps
+   * retrying that message in place, forever, with a capped backoff; it never skips it).
+   */
   handlerRetries?: number;
-  /** Consecutive crashes tolerated; after that the consumer stays down and healthy() is false. */
-  maxRestarts?: number;
   partitionsConsumedConcurrently?: number;
+  /**
+   * Handlers running at once across all partitions (default: partitionsConsumedConcurrently).
+   * Messages of one partition with different keys run side by side; messages with the same key
+   * never do and keep their order. Offsets are committed only past messages that are all done.
+   */
+  maxInFlight?: number;
 }
 
 export interface EventSubscriber {
   run(opts: SubscribeOptions): Promise<void>;
   stop(): Promise<void>;
+  /** In its group and no handler stuck retrying: what readiness reports. */
   healthy(): boolean;
 }
 

@@ -1,4 +1,5 @@
-import { createKafkaSubscriber, type EventSubscriber } from '../src';
+import { createKafkaSubscriber, PoisonMessage, type EventSubscriber } from '../src';
+import { Registry } from 'prom-client';
 import { eventually, sleep, uniqueName, waitFor } from '@concert/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { newTopic, useKafka } from './support';
@@ -19,7 +20,7 @@ describe('subscriber: failing handler', () => {
     return topic;
   }
 
-  it('retries a failing message in place, through a consumer restart, and never skips it', async () => {
+  it('retries a failing message in place and never skips it', async () => {
     const topic = await topicWith(['m1', 'm2', 'm3']);
     const attempts = new Map<string, number>();
     const processed: string[] = [];
@@ -32,7 +33,6 @@ describe('subscriber: failing handler', () => {
       handler: async (msg) => {
         const n = (attempts.get(msg.value) ?? 0) + 1;
         attempts.set(msg.value, n);
-        // 5 failures > 1 + handlerRetries: the consumer must crash, restart and be handed m2 again.
         if (msg.value === 'm2' && n <= 5) throw new Error(`transient failure ${n}`);
         processed.push(msg.value);
       },
@@ -44,31 +44,64 @@ describe('subscriber: failing handler', () => {
     await waitFor(() => subscriber!.healthy());
   });
 
-  it('after the restart cap it stays down and reports unhealthy, leaving the message uncommitted', async () => {
+  it('a handler failing for a long stretch (an outage) keeps its message, reports not ready, and resumes by itself', async () => {
+    const topic = await topicWith(['ok', 'stuck', 'after']);
+    const registry = new Registry();
+    const seen: string[] = [];
+    const processed: string[] = [];
+    let outageUntil = Infinity;
+    subscriber = createKafkaSubscriber(k.kafka, { handlerBackoffBaseMs: 20, handlerBackoffMaxMs: 300, registry });
+    await subscriber.run({
+      groupId: uniqueName('outage'),
+      topics: [topic],
+      fromBeginning: true,
+      handlerRetries: 2,
+      handler: async (msg) => {
+        seen.push(msg.value);
+        if (msg.value === 'stuck' && Date.now() < outageUntil) throw new Error('database unreachable');
+        processed.push(msg.value);
+      },
+    });
+
+    await waitFor(() => seen.filter((v) => v === 'stuck').length > 3, { timeoutMs: 30_000 });
+    outageUntil = Date.now() + 12_000; // longer than the session timeout: membership must survive it
+    await waitFor(() => !subscriber!.healthy(), { timeoutMs: 5000 });
+    expect(await registry.getSingleMetricAsString('consumer_state')).toMatch(/state="retrying"} 1/);
+    await sleep(11_000);
+    expect(processed).toEqual(['ok']);
+    expect(subscriber.healthy()).toBe(false);
+
+    await eventually(() => expect(processed).toEqual(['ok', 'stuck', 'after']), { timeoutMs: 15_000 });
+    await waitFor(() => subscriber!.healthy(), { timeoutMs: 5000 });
+    expect(await registry.getSingleMetricAsString('consumer_state')).toMatch(/state="running"} 1/);
+    expect(await registry.getSingleMetricAsString('consumer_handler_failures_total')).toMatch(/} [1-9]\d*/);
+  });
+
+  it('a poison message with nowhere to park it is fatal: onFatal is called and the message stays uncommitted', async () => {
     const topic = await topicWith(['ok', 'poison', 'after']);
     const groupId = uniqueName('poison');
     const seen: string[] = [];
-    subscriber = createKafkaSubscriber(k.kafka, { handlerBackoffBaseMs: 5, handlerBackoffMaxMs: 10 });
+    const fatal: unknown[] = [];
+    subscriber = createKafkaSubscriber(k.kafka, { onFatal: (err) => fatal.push(err) });
     await subscriber.run({
       groupId,
       topics: [topic],
       fromBeginning: true,
-      handlerRetries: 0,
-      maxRestarts: 1,
       handler: async (msg) => {
         seen.push(msg.value);
-        if (msg.value === 'poison') throw new Error('cannot process');
+        if (msg.value === 'poison') throw new PoisonMessage('not an event');
       },
     });
 
-    await waitFor(() => seen.includes('poison'), { timeoutMs: 20_000 });
-    await waitFor(() => !subscriber!.healthy(), { timeoutMs: 30_000 });
+    await waitFor(() => fatal.length > 0, { timeoutMs: 20_000 });
+    expect(fatal[0]).toBeInstanceOf(PoisonMessage);
+    expect(subscriber.healthy()).toBe(false);
     await sleep(500);
     expect(seen).not.toContain('after');
     await subscriber.stop();
 
-    // A fixed consumer in the same group resumes from the committed offset (after 'ok'), i.e. at
-    // the poison message: nothing was skipped.
+    // The restarted process (here: a fixed consumer in the same group) resumes at the poison
+    // message: nothing was skipped.
     const firstSeen: string[] = [];
     subscriber = createKafkaSubscriber(k.kafka);
     await subscriber.run({

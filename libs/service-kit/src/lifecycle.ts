@@ -69,3 +69,15 @@ export function every(intervalMs: number, task: () => Promise<unknown>, onError:
   timer.unref();
   return { stop: () => clearInterval(timer) };
 }
+
+/**
+ * For a part of the service that cannot go on by itself (a consumer that gave up): shut down
+ * gracefully, then exit non-zero so the supervisor restarts the process. A process must never
+ * stay alive and idle, looking healthy to everything but its readiness probe.
+ */
+export function exitNonZero(shutdown: () => Promise<unknown> | undefined): void {
+  void Promise.resolve()
+    .then(shutdown)
+    .catch(() => undefined)
+    .finally(() => process.exit(1));
+}

@@ -72,6 +72,11 @@ export class ServiceProcess {
     }
   }
 
+  /** SIGSTOP / SIGCONT: freeze a replica (it falls out of its consumer group) and thaw it. */
+  signal(sig: 'SIGSTOP' | 'SIGCONT'): void {
+    if (this.running) this.child?.kill(sig);
+  }
+
   /** SIGKILL: no graceful shutdown, in-flight work is lost the hard way. */
   async kill9(): Promise<void> {
     if (!this.running) return;
