@@ -3,7 +3,7 @@ import { Redis } from 'ioredis';
 import { TOPIC_PARTITIONS, TOPICS, topicName } from '@concert/contracts';
 import { createDb, createPool, deleteOldInboxRows, startOutboxRelay } from '@concert/db';
 import { createKafka, createKafkaPublisher, createKafkaSubscriber, deadLetterTopic, ensureTopics } from '@concert/messaging';
-import { consumerReady, createLogger, createMetrics, every, exitNonZero, postgresReady, redisReady, serve, type Logger } from '@concert/service-kit';
+import { consumerReady, createLogger, createMetrics, every, exitNonZero, postgresReady, redisReady, serve, type Logger, serviceAdmission } from '@concert/service-kit';
 import { createApp } from './app';
 import type { BookingConfig } from './config';
 import { createConcertSnapshots } from './data-access/concert-snapshots';
@@ -105,6 +105,7 @@ export async function start(config: BookingConfig, opts: { logger?: Logger } = {
     logger,
     metrics,
     internalToken: config.INTERNAL_TOKEN,
+    admission: serviceAdmission('internal', config, metrics),
     readiness: {
       postgres: postgresReady(pool),
       redis: redisReady(redis),

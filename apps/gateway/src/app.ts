@@ -26,7 +26,19 @@ const TOKEN_CODES = new Set(['UNAUTHENTICATED', 'TOKEN_EXPIRED', 'TOKEN_REVOKED'
 const AUTH_FAILURE_CODES = new Set([...TOKEN_CODES, 'INVALID_CREDENTIALS', 'FORBIDDEN', 'QUEUE_TOKEN_INVALID', 'QUEUE_TOKEN_NOT_ACTIVE']);
 
 export function createApp(d: AppDeps): Express {
-  const app = createHttpApp({ logger: d.logger, metrics: d.metrics, readiness: d.readiness, bodyLimit: '1mb' });
+  const app = createHttpApp({
+    logger: d.logger,
+    metrics: d.metrics,
+    readiness: d.readiness,
+    bodyLimit: '1mb',
+    // Every public request gets the gateway's deadline (a client's header is not trusted); the
+    // services receive what is left of it with each call (x-request-deadline-ms).
+    deadline: {
+      trustHeader: false,
+      defaultMs: (req) => (routeKind(req.path) === 'auth' ? d.config.AUTH_DEADLINE_MS : d.config.UPSTREAM_TIMEOUT_MS),
+      kindOf: routeKind,
+    },
+  });
   app.use(rejectLargeBodies);
 
   const openapi = buildOpenApiDocument();
@@ -51,6 +63,9 @@ export function createApp(d: AppDeps): Express {
   app.use(gatewayErrors(d));
   return finish(app, d.logger);
 }
+
+/** Signup and login hash passwords, slowly on purpose: they get a deadline of their own. */
+const routeKind = (path: string) => (/^\/api\/v1\/auth\/(signup|login)$/.test(path) ? 'auth' : 'api');
 
 // Responses carry tokens and balances: no shared cache may keep them.
 const noStore: RequestHandler = (_req, res, next) => {
@@ -83,6 +98,8 @@ function gatewayErrors(d: AppDeps): ErrorRequestHandler {
     if (p.errors) out.errors = p.errors;
     const requestId = currentRequestId();
     if (requestId) out.requestId = requestId;
+    // A service's refusal keeps its Retry-After (the backlog it measured), as API.md promises.
+    if (p.status === 503 || p.status === 429) res.setHeader('Retry-After', String(Math.ceil(err.retryAfterSeconds ?? 1)));
     sendProblem(res, out);
   };
 }

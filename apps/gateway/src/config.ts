@@ -18,7 +18,16 @@ export const GatewayConfig = BaseConfig.extend({
   QUEUE_SERVICE_URL: urlList('http://127.0.0.1:8081'),
   BOOKING_SERVICE_URL: urlList('http://127.0.0.1:8082'),
   PAYMENT_SERVICE_URL: urlList('http://127.0.0.1:8083'),
+  /** Replicas that take signup and login (password hashing); default PAYMENT_SERVICE_URL. */
+  PAYMENT_AUTH_SERVICE_URL: urlList('').optional().transform((s) => s || undefined),
+  /** Deadline of a request through the gateway (ms), passed to the services; also the longest upstream call. */
   UPSTREAM_TIMEOUT_MS: int(5000),
+  /** Signup and login hash a password on purpose slowly: a longer deadline (and their own circuit). */
+  AUTH_DEADLINE_MS: int(8000),
+  /** Per upstream: calls in flight (bulkhead), calls waiting for a slot, and an open circuit's pause. */
+  UPSTREAM_MAX_CONCURRENT: int(256),
+  UPSTREAM_MAX_QUEUED: int(1024),
+  UPSTREAM_HALF_OPEN_AFTER_MS: int(2000),
 
   JWT_PRIVATE_KEY: z.string().optional(),
   JWT_PUBLIC_KEY: z.string().optional(),

@@ -62,7 +62,7 @@ function build() {
     if (opts.auth && opts.auth !== 'none') errs[401] ??= 'UNAUTHENTICATED, TOKEN_EXPIRED or TOKEN_REVOKED';
     if (opts.auth === 'admin') errs[403] ??= 'FORBIDDEN (not an operator)';
     errs[429] ??= 'RATE_LIMITED (see Retry-After)';
-    errs[503] ??= 'UPSTREAM_UNAVAILABLE';
+    errs[503] ??= 'OVERLOADED, DEADLINE_EXCEEDED or UPSTREAM_UNAVAILABLE (nothing was written; see Retry-After)';
     for (const [status, description] of Object.entries(errs))
       responses[status] = { description: description ?? '', content: { [c.PROBLEM_CONTENT_TYPE]: { schema: Problem } } };
     registry.registerPath({

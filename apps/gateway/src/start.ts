@@ -10,7 +10,7 @@ import { createPaidGraceRepository } from './data-access/paid-grace.repository';
 import { withQueueReader } from './data-access/queue-reader';
 import { bookingApi, paymentApi, queueApi, type Services } from './data-access/services';
 import { createSessionRepository } from './data-access/session.repository';
-import { createUpstream, type Upstream } from './data-access/upstream';
+import { createUpstream, type Upstream, type UpstreamName } from './data-access/upstream';
 import { createRateLimits } from './rate-limits';
 
 export interface StartedGateway {
@@ -37,8 +37,12 @@ export async function start(config: GatewayConfig, opts: { logger?: Logger } = {
   const { authenticate } = createAuthentication({ tokens, sessions, limits });
 
   const upstreams: Upstream[] = [];
-  const up = (name: 'queue' | 'booking' | 'payment', url: string) => {
-    const u = createUpstream(name, url, config.INTERNAL_TOKEN, config.UPSTREAM_TIMEOUT_MS, { logger, errors: upstreamErrors });
+  const up = (name: UpstreamName, url: string, timeoutMs = config.UPSTREAM_TIMEOUT_MS) => {
+    const u = createUpstream(name, url, config.INTERNAL_TOKEN, timeoutMs, { logger, errors: upstreamErrors }, {
+      maxConcurrent: config.UPSTREAM_MAX_CONCURRENT,
+      maxQueued: config.UPSTREAM_MAX_QUEUED,
+      halfOpenAfterMs: config.UPSTREAM_HALF_OPEN_AFTER_MS,
+    });
     upstreams.push(u);
     return u;
   };
@@ -48,7 +52,9 @@ export async function start(config: GatewayConfig, opts: { logger?: Logger } = {
       heartbeatMs: config.QUEUE_HEARTBEAT_MS,
     }),
     booking: bookingApi(up('booking', config.BOOKING_SERVICE_URL), config.CONCERT_CACHE_MS),
-    payment: paymentApi(up('payment', config.PAYMENT_SERVICE_URL)),
+    // Signup and login (password hashing) get a breaker and bulkhead of their own: a login storm
+    // that saturates hashing must not open the circuit in front of payments.
+    payment: paymentApi(up('payment', config.PAYMENT_SERVICE_URL), up('payment-auth', config.PAYMENT_AUTH_SERVICE_URL ?? config.PAYMENT_SERVICE_URL, config.AUTH_DEADLINE_MS)),
   };
 
   const app = createApp({

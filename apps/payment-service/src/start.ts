@@ -1,10 +1,11 @@
-import { setScryptCost } from './domain/password';
+import { BENCHMARK_COST, OWASP_ARGON2ID, setPasswordCost } from './domain/password';
+import { configurePasswordPool, defaultHashConcurrency } from './use-cases/password-pool';
 import { Redis } from 'ioredis';
 import { TOPIC_PARTITIONS, TOPICS, topicName } from '@concert/contracts';
 import { createDb, createPool, deleteOldInboxRows, startOutboxRelay } from '@concert/db';
 import { migrate } from './data-access/migrations';
 import { createKafka, createKafkaPublisher, createKafkaSubscriber, deadLetterTopic, ensureTopics } from '@concert/messaging';
-import { consumerReady, createInternalClient, createLogger, every, exitNonZero, postgresReady, redisReady, serve } from '@concert/service-kit';
+import { consumerReady, createInternalClient, createLogger, every, exitNonZero, postgresReady, redisReady, serve, overloadMetrics } from '@concert/service-kit';
 import { createApp } from './app';
 import type { PaymentConfig } from './config';
 import { createBalanceCache } from './data-access/balance.cache';
@@ -33,7 +34,8 @@ export interface RunningService {
 /** Wires the service and starts serving; tests call it in-process, main.ts calls it once. */
 export async function start(config: PaymentConfig): Promise<RunningService> {
   const logger = createLogger(SERVICE, config.LOG_LEVEL);
-  setScryptCost(config.PASSWORD_SCRYPT_N);
+  const benchmarkCost = config.PASSWORD_SCRYPT_N !== undefined && config.PASSWORD_SCRYPT_N < 2 ** 15;
+  setPasswordCost(benchmarkCost ? BENCHMARK_COST : { ...OWASP_ARGON2ID, memoryKiB: config.PASSWORD_HASH_MEMORY_KIB });
   if (config.MIGRATE_ON_START) {
     await migrate(config.DATABASE_URL, config.MIGRATIONS_DIR);
   }
@@ -42,6 +44,11 @@ export async function start(config: PaymentConfig): Promise<RunningService> {
   const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 2, enableOfflineQueue: true });
   redis.on('error', (err) => logger.warn({ err }, 'redis error'));
   const metrics = createPaymentMetrics();
+  configurePasswordPool({
+    concurrency: config.PASSWORD_HASH_CONCURRENCY ?? defaultHashConcurrency(),
+    maxWaitMs: config.PASSWORD_HASH_MAX_WAIT_MS,
+    metrics: overloadMetrics(metrics.registry),
+  });
 
   const kafka = createKafka({ clientId: SERVICE, brokers: config.KAFKA_BROKERS, logger });
   const consumed: EventHandler<z.ZodTypeAny>[] = [

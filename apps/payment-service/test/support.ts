@@ -49,9 +49,9 @@ export function client(baseUrl: string) {
   return async function call<T = Record<string, unknown>>(
     method: string,
     path: string,
-    opts: { body?: unknown; idempotencyKey?: string; token?: string | null } = {},
+    opts: { body?: unknown; idempotencyKey?: string; token?: string | null; headers?: Record<string, string> } = {},
   ): Promise<Res<T>> {
-    const headers: Record<string, string> = {};
+    const headers: Record<string, string> = { ...opts.headers };
     if (opts.token !== null) headers[INTERNAL_TOKEN_HEADER] = opts.token ?? INTERNAL_TOKEN;
     if (opts.body !== undefined) headers['content-type'] = 'application/json';
     if (opts.idempotencyKey) headers['idempotency-key'] = opts.idempotencyKey;

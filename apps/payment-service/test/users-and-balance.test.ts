@@ -6,6 +6,7 @@ import { createDb } from '@concert/db';
 import { balanceKey, createBalanceCache } from '../src/data-access/balance.cache';
 import { deleteExpiredKeys } from '../src/data-access/idempotency.repository';
 import { schema } from '../src/data-access/schema';
+import { legacyScryptHash } from '../src/domain/password';
 import type { RunningService } from '../src/start';
 import { charge, client, dbPool, ledgerOf, newPrefix, newUser, startPayment, type Client } from './support';
 
@@ -37,8 +38,40 @@ describe('users', () => {
     expect(again.status).toBe(409);
     expect(again.body.code).toBe('EMAIL_TAKEN');
     const { rows } = await pool.query('select password_hash from payment.users where email = $1', [email.toLowerCase()]);
-    expect(rows[0].password_hash).toMatch(/^scrypt\$/);
+    expect(rows[0].password_hash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
     expect(rows[0].password_hash).not.toContain('password-1');
+  });
+
+  it('signup is safe to retry: the same email and password is the same user again, another password 409', async () => {
+    const email = `retry-${randomUUID()}@payment.test`;
+    const body = { email, name: 'Fan', password: 'password-1' };
+    const [a, b] = await Promise.all([call('POST', '/internal/users', { body }), call('POST', '/internal/users', { body })]);
+    const c = await call('POST', '/internal/users', { body });
+    expect([a.status, b.status, c.status]).toEqual([201, 201, 201]);
+    expect(new Set([a, b, c].map((r) => (r.body.user as { id: string }).id)).size).toBe(1);
+    const other = await call('POST', '/internal/users', { body: { ...body, password: 'password-2' } });
+    expect([other.status, other.body.code]).toEqual([409, 'EMAIL_TAKEN']);
+  });
+
+  it('a signup whose deadline cannot be met is refused with 503 + Retry-After and writes nothing', async () => {
+    for (const ms of ['0', '150']) {
+      const email = `late-${randomUUID()}@payment.test`;
+      const r = await call('POST', '/internal/users', { body: { email, name: 'Late', password: 'password-1' }, headers: { 'x-request-deadline-ms': ms } });
+      expect([r.status, r.body.code]).toEqual([503, 'DEADLINE_EXCEEDED']);
+      expect(Number(r.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+      const { rowCount } = await pool.query('select 1 from payment.users where email = $1', [email]);
+      expect(rowCount).toBe(0);
+    }
+  });
+
+  it('an old scrypt hash still logs in and is upgraded to argon2id on that login', async () => {
+    const u = await newUser(call);
+    await pool.query('update payment.users set password_hash = $2 where id = $1', [u.id, await legacyScryptHash(u.password, 2 ** 10)]);
+    const ok = await call('POST', '/internal/users/verify', { body: { email: u.email, password: u.password } });
+    expect(ok.status).toBe(200);
+    const { rows } = await pool.query('select password_hash from payment.users where id = $1', [u.id]);
+    expect(rows[0].password_hash).toMatch(/^\$argon2id\$/);
+    expect((await call('POST', '/internal/users/verify', { body: { email: u.email, password: u.password } })).status).toBe(200);
   });
 
   it('rejects bad signup input with 400 VALIDATION_FAILED', async () => {
@@ -65,7 +98,7 @@ describe('users', () => {
     expect(unknown.status).toBe(401);
     expect(wrong.body.code).toBe('INVALID_CREDENTIALS');
     expect(unknown.body.code).toBe('INVALID_CREDENTIALS');
-    // Both paths run one scrypt: an unknown email is not answered visibly faster.
+    // Both paths run one hash: an unknown email is not answered visibly faster.
     expect(t2 - t1).toBeGreaterThan((t1 - t0) * 0.4);
   });
 

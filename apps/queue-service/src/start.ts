@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { TOPIC_PARTITIONS, TOPICS, topicName } from '@concert/contracts';
 import { createKafka, createKafkaSubscriber, ensureTopics } from '@concert/messaging';
-import { consumerReady, createLogger, createMetrics, exitNonZero, redisReady, serve } from '@concert/service-kit';
+import { consumerReady, createLogger, createMetrics, exitNonZero, redisReady, serve, serviceAdmission } from '@concert/service-kit';
 import { createApp } from './app';
 import { leaseMsOf, type QueueServiceConfig } from './config';
 import { tickerLeaseKey } from './data-access/keys';
@@ -75,6 +75,7 @@ export async function start(config: QueueServiceConfig): Promise<StartedQueueSer
     queueMetrics,
     repo,
     internalToken: config.INTERNAL_TOKEN,
+    admission: serviceAdmission('internal', config, metrics),
     readiness: {
       redis: redisReady(redis),
       kafka: consumerReady(subscriber),

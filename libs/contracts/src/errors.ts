@@ -33,6 +33,10 @@ export const ERROR_STATUS = {
   RATE_LIMITED: 429,
   INTERNAL: 500,
   UPSTREAM_UNAVAILABLE: 503,
+  /** Refused by admission control before any work or write; Retry-After says when to come back. */
+  OVERLOADED: 503,
+  /** The request's deadline passed (or would pass) before its work could be done; nothing was written. */
+  DEADLINE_EXCEEDED: 503,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

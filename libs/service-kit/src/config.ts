@@ -24,6 +24,13 @@ export const BaseConfig = z.object({
     .transform((s) => s.split(',').map((b) => b.trim()).filter(Boolean)),
   INTERNAL_TOKEN: z.string().min(16).default('dev-internal-token-change-me'),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  /** Internal requests in progress at once: starts here, adapts (AIMD) up to ADMISSION_MAX_LIMIT. */
+  ADMISSION_LIMIT: z.coerce.number().int().positive().default(64),
+  ADMISSION_MAX_LIMIT: z.coerce.number().int().positive().default(512),
+  /** A request is answered 503 + Retry-After at once when it would queue longer than this. */
+  ADMISSION_MAX_QUEUE_MS: z.coerce.number().int().positive().default(5000),
+  /** Requests slower than this count as congestion and lower the adaptive limit. */
+  ADMISSION_TARGET_MS: z.coerce.number().int().positive().default(500),
 });
 
 export const boolFromEnv = z

@@ -11,6 +11,8 @@ export class AppError extends DomainError {
     code: ErrorCode,
     detail: string,
     readonly errors?: { path: string; message: string }[],
+    /** For 429/503: seconds the client should wait before retrying (sent as Retry-After). */
+    readonly retryAfterSeconds?: number,
   ) {
     super(code, detail);
     this.status = ERROR_STATUS[code];

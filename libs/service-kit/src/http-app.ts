@@ -7,6 +7,8 @@ import { requestContext } from './logger';
 import type { Metrics } from './metrics';
 import { problemFrom, sendProblem } from './problem';
 import { AppError } from './errors';
+import { deadlineMiddleware, type DeadlineOptions } from './deadline';
+import { overloadMetrics } from './overload-metrics';
 
 export type ReadinessCheck = () => Promise<void>;
 
@@ -15,6 +17,8 @@ export interface HttpAppOptions {
   metrics: Metrics;
   readiness: Record<string, ReadinessCheck>;
   bodyLimit?: string;
+  /** How requests get their deadline; services honour the caller's header by default. */
+  deadline?: DeadlineOptions & { kindOf?: (path: string) => string };
 }
 
 /**
@@ -22,7 +26,7 @@ export interface HttpAppOptions {
  * parsing with a size limit, timings, `/healthz`, `/readyz`, `/metrics`. Call `finish(app)`
  * after mounting routes to add the 404 and the one error mapper.
  */
-export function createHttpApp({ logger, metrics, readiness, bodyLimit = '1mb' }: HttpAppOptions): Express {
+export function createHttpApp({ logger, metrics, readiness, bodyLimit = '1mb', deadline = { trustHeader: true } }: HttpAppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
@@ -31,6 +35,8 @@ export function createHttpApp({ logger, metrics, readiness, bodyLimit = '1mb' }:
   app.use(requestIdMiddleware);
   app.use(accessLog(logger));
   app.use(timing(metrics));
+  app.use(deadlineMiddleware(deadline));
+  app.use(timeToDeadline(metrics, deadline.kindOf ?? (() => 'http')));
   app.use(express.json({ limit: bodyLimit, type: ['application/json', 'application/*+json'] }));
 
   app.get('/healthz', (_req, res) => {
@@ -62,7 +68,12 @@ export function finish(app: Express, logger: Logger): Express {
   app.use((req, _res, next) => next(new AppError('NOT_FOUND', `No route for ${req.method} ${req.path}`)));
   const onError: ErrorRequestHandler = (err, req, res, _next) => {
     const problem = problemFrom(err);
-    if (problem.status >= 500) logger.error({ err, path: req.path }, 'request failed');
+    // Overload and deadline refusals are expected and counted; only real failures are errors.
+    if (problem.status >= 500 && problem.status !== 503) logger.error({ err, path: req.path }, 'request failed');
+    else if (problem.status === 503) logger.warn({ code: problem.code, detail: problem.detail, path: req.path }, 'request refused');
+    // Every 429/503 tells the client when to come back (API.md); the refusing piece knows best.
+    if ((problem.status === 503 || problem.status === 429) && !res.headersSent && !res.getHeader('Retry-After'))
+      res.setHeader('Retry-After', String(err instanceof AppError && err.retryAfterSeconds ? Math.ceil(err.retryAfterSeconds) : 1));
     sendProblem(res, problem);
   };
   app.use(onError);
@@ -108,6 +119,19 @@ function timing(metrics: Metrics): RequestHandler {
       const route = req.route?.path ? `${req.baseUrl}${req.route.path}` : 'unmatched';
       end({ method: req.method, route, status: String(res.statusCode) });
     });
+    next();
+  };
+}
+
+/** Observes how much of each request's deadline was left when its answer went out. */
+function timeToDeadline(metrics: Metrics, kindOf: (path: string) => string): RequestHandler {
+  const { timeToDeadline: histogram } = overloadMetrics(metrics.registry);
+  return (req, res, next) => {
+    const deadline = requestContext.getStore()?.deadline;
+    if (deadline !== undefined) {
+      const path = req.path;
+      res.once('finish', () => histogram.observe({ kind: kindOf(path) }, Math.max(0, deadline - Date.now()) / 1000));
+    }
     next();
   };
 }

@@ -11,3 +11,7 @@ export * from './lifecycle';
 export * from './redis-lock';
 export * from './readiness';
 export * from './ttl-memo';
+export * from './deadline';
+export * from './admission';
+export * from './admission-middleware';
+export * from './overload-metrics';

@@ -2,6 +2,7 @@ import { Pool } from 'undici';
 import { INTERNAL_TOKEN_HEADER, REQUEST_ID_HEADER, type Problem } from '@concert/contracts';
 import { AppError } from './errors';
 import { currentRequestId } from './logger';
+import { currentSignal, DEADLINE_HEADER, remainingMs } from './deadline';
 
 export interface InternalResponse<T> {
   status: number;
@@ -10,7 +11,11 @@ export interface InternalResponse<T> {
 
 /** Thrown when a service answered with a problem document; carries it unchanged. */
 export class UpstreamProblem extends Error {
-  constructor(readonly problem: Problem) {
+  constructor(
+    readonly problem: Problem,
+    /** The callee's Retry-After (seconds), for 429/503. */
+    readonly retryAfterSeconds?: number,
+  ) {
     super(problem.detail);
     this.name = 'UpstreamProblem';
   }
@@ -35,8 +40,13 @@ export function createInternalClient(baseUrls: string, token: string, timeoutMs 
   if (replicas.length === 0) throw new Error('createInternalClient: no base URL');
   let next = 0;
 
-  async function send(method: Method, path: string, headers: Record<string, string>, body?: string): Promise<{ status: number; text: string }> {
+  async function send(method: Method, path: string, headers: Record<string, string>, body?: string): Promise<{ status: number; text: string; retryAfter?: number }> {
     let lastErr: unknown;
+    const left = remainingMs();
+    if (left <= 0) throw new AppError('DEADLINE_EXCEEDED', `no time left to call ${path}`, undefined, 1);
+    const timeout = Math.max(1, Math.min(timeoutMs, left));
+    if (left !== Infinity) headers[DEADLINE_HEADER] = String(Math.floor(left));
+    const signal = currentSignal();
     const start = next++;
     const now = Date.now();
     const order = replicas.map((_, i) => replicas[(start + i) % replicas.length]!);
@@ -44,8 +54,9 @@ export function createInternalClient(baseUrls: string, token: string, timeoutMs 
     for (const replica of order) {
       const { prefix, pool } = replica;
       try {
-        const res = await pool.request({ method, path: prefix + path, headers, body, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
-        return { status: res.statusCode, text: await res.body.text() };
+        const res = await pool.request({ method, path: prefix + path, headers, body, headersTimeout: timeout, bodyTimeout: timeout, signal });
+        const ra = Number(res.headers['retry-after']);
+        return { status: res.statusCode, text: await res.body.text(), retryAfter: Number.isFinite(ra) && ra > 0 ? ra : undefined };
       } catch (err) {
         lastErr = err;
         if (!isConnectionRefused(err)) break;
@@ -53,6 +64,9 @@ export function createInternalClient(baseUrls: string, token: string, timeoutMs 
       }
     }
     const e = lastErr as { code?: string; message?: string } | undefined;
+    // The deadline, not the callee, ended the call: say so, so nobody blames a healthy service.
+    if (isTimeout(lastErr) && timeout < timeoutMs) throw new AppError('DEADLINE_EXCEEDED', `${path}: the deadline passed while waiting`, undefined, 1);
+    if (signal?.aborted) throw new AppError('DEADLINE_EXCEEDED', `${path}: the caller went away`, undefined, 1);
     throw new AppError('UPSTREAM_UNAVAILABLE', `upstream unreachable: ${e?.message ?? 'unknown'}${e?.code ? ` (${e.code})` : ''}`);
   }
 
@@ -65,7 +79,7 @@ export function createInternalClient(baseUrls: string, token: string, timeoutMs 
     const parsed = parseJson(res.text);
     if (res.status >= 400) {
       const p = parsed as Problem | undefined;
-      if (p && typeof p.code === 'string') throw new UpstreamProblem(p);
+      if (p && typeof p.code === 'string') throw new UpstreamProblem(p, res.retryAfter);
       throw new AppError('UPSTREAM_UNAVAILABLE', `upstream answered ${res.status}`);
     }
     return { status: res.status, body: parsed as T };
@@ -86,6 +100,10 @@ const REFUSED_BACKOFF_MS = 1000;
 // Per replica; a sale keeps at most this many calls in flight to one replica, the rest queue.
 const POOL_CONNECTIONS = 128;
 
+const isTimeout = (err: unknown) => {
+  const code = (err as { code?: string } | undefined)?.code;
+  return code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT';
+};
 const isConnectionRefused = (err: unknown) => (err as { code?: string } | undefined)?.code === 'ECONNREFUSED';
 
 function parseJson(text: string): unknown {

@@ -6,6 +6,10 @@ export type { Logger };
 /** Request-scoped context; the request id travels to Kafka headers and consumer logs. */
 export interface RequestContext {
   requestId: string;
+  /** Epoch ms (this process's clock) after which nobody waits for the answer (deadline.ts). */
+  deadline?: number;
+  /** Aborted when the caller went away: work for this request should stop. */
+  signal?: AbortSignal;
 }
 export const requestContext = new AsyncLocalStorage<RequestContext>();
 export const currentRequestId = () => requestContext.getStore()?.requestId;

@@ -6,15 +6,44 @@ export interface ApiResponse<T = Record<string, unknown>> {
   headers: Headers;
 }
 
+export interface RequestOptions {
+  token?: string;
+  queueToken?: string;
+  body?: unknown;
+  idempotencyKey?: string;
+  /** Answers of 429/503 with Retry-After are retried after it, as a real client does (default true). */
+  honourRetryAfter?: boolean;
+}
+
+/** How long (ms) to wait before retrying: Retry-After, spread by up to +50% so refused clients do not return in one wave. */
+export function retryDelayMs(res: { status: number; headers: Headers }): number | undefined {
+  if (res.status !== 503 && res.status !== 429) return undefined;
+  const ra = Number(res.headers.get('retry-after'));
+  if (!Number.isFinite(ra) || ra <= 0) return undefined;
+  return ra * 1000 * (1 + Math.random() / 2);
+}
+
 /** A thin client for the public API, the only door the end-to-end tests use. */
 export class Api {
+  /** At most this many tries of one request that keeps being refused with Retry-After. */
+  static MAX_TRIES = 12;
+  /** Every 429 and 5xx answer seen, for tests that check how refusals looked. */
+  readonly refusals: { path: string; status: number; code?: string; retryAfter: string | null }[] = [];
+
   constructor(readonly baseUrl: string) {}
 
-  async req<T = Record<string, unknown>>(
-    method: string,
-    path: string,
-    opts: { token?: string; queueToken?: string; body?: unknown; idempotencyKey?: string } = {},
-  ): Promise<ApiResponse<T>> {
+  async req<T = Record<string, unknown>>(method: string, path: string, opts: RequestOptions = {}): Promise<ApiResponse<T>> {
+    for (let tries = 1; ; tries++) {
+      const res = await this.once<T>(method, path, opts);
+      if (res.status >= 500 || res.status === 429)
+        this.refusals.push({ path, status: res.status, code: (res.body as { code?: string }).code, retryAfter: res.headers.get('retry-after') });
+      const wait = opts.honourRetryAfter === false || tries >= Api.MAX_TRIES ? undefined : retryDelayMs(res);
+      if (wait === undefined) return res;
+      await new Promise((r) => setTimeout(r, wait));
+    }
+  }
+
+  private async once<T>(method: string, path: string, opts: RequestOptions): Promise<ApiResponse<T>> {
     const headers: Record<string, string> = {};
     if (opts.body !== undefined) headers['content-type'] = 'application/json';
     if (opts.token) headers.authorization = `Bearer ${opts.token}`;

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Api, ApiResponse } from './api-client';
+import { retryDelayMs, type Api, type ApiResponse } from './api-client';
 import { sleep } from './wait';
 
 /** What happened to one simulated fan; timings feed the sale benchmark's table. */
@@ -58,7 +58,7 @@ export async function playFan(api: Api, opts: FanOptions): Promise<FanOutcome> {
       if (res) out.errors.push(`${step}: ${res.status}`);
       if (Date.now() - started > stepTimeout) return res;
       out.retries++;
-      await sleep(250);
+      await sleep((res && retryDelayMs(res as ApiResponse)) ?? 250);
     }
   };
 

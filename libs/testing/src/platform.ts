@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { sleep, waitFor } from './wait';
 import { TEST_REDIS_PORT } from './env';
@@ -77,6 +77,18 @@ export class ServiceProcess {
     if (this.running) this.child?.kill(sig);
   }
 
+  /**
+   * CPU seconds (user + system) the process has used so far, from /proc (Linux); tests use it
+   * to prove a service is idle once nobody waits for it any more.
+   */
+  cpuSeconds(): number {
+    if (!this.child?.pid) return 0;
+    // Fields after the command name: state is the 3rd, utime the 14th, stime the 15th (proc(5)).
+    const stat = readFileSync(`/proc/${this.child.pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+  }
+
   /** SIGKILL: no graceful shutdown, in-flight work is lost the hard way. */
   async kill9(): Promise<void> {
     if (!this.running) return;
@@ -91,6 +103,9 @@ export class ServiceProcess {
     if (done === 'timeout') await this.kill9();
   }
 }
+
+/** USER_HZ: 100 on every Linux build Node supports. */
+const CLOCK_TICKS_PER_SECOND = 100;
 
 export interface PlatformOptions {
   /** Postgres database; must be bootstrapped (infra/scripts/db-bootstrap.sh). */

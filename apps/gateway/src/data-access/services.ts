@@ -52,11 +52,11 @@ export function bookingApi(up: Upstream, concertCacheMs: number) {
 }
 
 /** payment-service internal API. */
-export function paymentApi(up: Upstream) {
+export function paymentApi(up: Upstream, auth: Upstream = up) {
   return {
-    createUser: async (body: unknown) => (await up.post<{ user: User }>('/internal/users', body)).body,
+    createUser: async (body: unknown) => (await auth.post<{ user: User }>('/internal/users', body)).body,
     verifyUser: async (body: { email: string; password: string }) =>
-      (await up.post<{ user: InternalUser }>('/internal/users/verify', body)).body,
+      (await auth.post<{ user: InternalUser }>('/internal/users/verify', body)).body,
     getUser: async (id: string) => (await up.get<InternalUser>(`/internal/users/${enc(id)}`)).body,
     balance: async (id: string) => (await up.get<{ balance: string }>(`/internal/users/${enc(id)}/balance`)).body,
     charge: async (id: string, amount: string, key: string) =>

@@ -1,4 +1,4 @@
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { pgErrorCode, PG_UNIQUE_VIOLATION } from '@concert/db';
 import { AppError } from '@concert/service-kit';
 import type { Executor } from './db';
@@ -70,4 +70,12 @@ export async function setRole(db: Executor, id: string, role: 'user' | 'admin'):
     .update(users)
     .set({ role, updatedAt: sql`now()` })
     .where(eq(users.id, id));
+}
+
+/** Replaces a hash with a stronger one, unless it changed meanwhile (another login upgraded it). */
+export async function updatePasswordHash(db: Executor, id: string, oldHash: string, newHash: string): Promise<void> {
+  await db
+    .update(users)
+    .set({ passwordHash: newHash, updatedAt: sql`now()` })
+    .where(and(eq(users.id, id), eq(users.passwordHash, oldHash)));
 }

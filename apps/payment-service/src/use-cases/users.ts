@@ -1,5 +1,5 @@
-import { AppError, type Logger } from '@concert/service-kit';
-import { dummyPasswordHash, hashPassword, verifyPassword } from '../domain/password';
+import { AppError, checkDeadline, remainingMs, type Logger } from '@concert/service-kit';
+import { dummyPasswordHash, hashPassword, needsRehash } from '../domain/password';
 import { userView } from '../domain/views';
 import type { Executor } from '../data-access/db';
 import {
@@ -9,21 +9,54 @@ import {
   insertUser,
   insertUserIfAbsent,
   setRole,
+  updatePasswordHash,
+  type UserRow,
 } from '../data-access/users.repository';
+import { poolIsIdle, pooledHash, pooledVerify } from './password-pool';
+
+/** Time an INSERT needs under load: a signup whose deadline is nearer than this is not written. */
+const WRITE_MARGIN_MS = 250;
 
 export async function signup(
   db: Executor,
   u: { email: string; name: string; phone?: string; password: string; role: 'user' | 'admin' },
 ) {
-  const passwordHash = await hashPassword(u.password);
-  return userView(await insertUser(db, { ...u, passwordHash }));
+  checkDeadline('signup');
+  const existing = await findCredentialsByEmail(db, u.email);
+  if (existing) return sameSignupOrTaken(existing, u.password);
+  const passwordHash = await pooledHash(u.password);
+  // Written only while the caller still waits: never "503, but it was written". A write that
+  // does land just before the deadline is still safe: the client's retry gets the same user.
+  checkDeadline('signup', WRITE_MARGIN_MS);
+  try {
+    return userView(await insertUser(db, { ...u, passwordHash }));
+  } catch (err) {
+    const raced = err instanceof AppError && err.code === 'EMAIL_TAKEN' ? await findCredentialsByEmail(db, u.email) : undefined;
+    if (!raced) throw err;
+    return sameSignupOrTaken(raced, u.password); // the same signup, retried while the first was in flight
+  }
 }
 
-/** Same work (one scrypt run) whether the email exists or not. */
+/**
+ * Signup is safe to retry: the same email with the same password is the first success again
+ * (the same user); another password means someone else owns the email.
+ */
+async function sameSignupOrTaken(existing: UserRow & { passwordHash: string }, password: string) {
+  if (await pooledVerify(password, existing.passwordHash)) return userView(existing);
+  throw new AppError('EMAIL_TAKEN', 'This email is already registered');
+}
+
+/** Same work (one hash) whether the email exists or not; old hashes are upgraded when it is cheap. */
 export async function verifyCredentials(db: Executor, email: string, password: string) {
   const user = await findCredentialsByEmail(db, email);
-  const ok = await verifyPassword(password, user?.passwordHash ?? (await dummyPasswordHash()));
+  const ok = await pooledVerify(password, user?.passwordHash ?? (await dummyPasswordHash()));
   if (!user || !ok) throw new AppError('INVALID_CREDENTIALS', 'Email or password is wrong');
+  if (needsRehash(user.passwordHash) && poolIsIdle() && remainingMs() > 1000) {
+    // Best effort: a login never fails because its hash could not be upgraded this time.
+    await pooledHash(password)
+      .then((h) => updatePasswordHash(db, user.id, user.passwordHash, h))
+      .catch(() => undefined);
+  }
   return userView(user);
 }
 
