@@ -31,7 +31,7 @@ const { values } = parseArgs({
 });
 const STORM = Number(values.storm);
 const FANS = Number(values.fans);
-const DATABASE = 'concert_bench';
+const DATABASE = 'concert_overload';
 const ADMIN = { email: 'admin@bench.test', password: 'admin-password-bench' };
 const PASSWORD = 'correct-horse-battery';
 const CORES = availableParallelism();
