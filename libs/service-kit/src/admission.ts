@@ -15,7 +15,7 @@ export interface AdmissionOptions {
   adaptive?: { min: number; max: number; targetMs: number };
   /** Waiters beyond the limit; more are refused at once. */
   maxQueue: number;
-  /** Refused at once when the estimated wait in the queue is longer than this. */
+  /** A request with a deadline is refused at once when its estimated wait in the queue is longer than this. */
   maxQueueDelayMs: number;
   /** Service time assumed before any has been measured. */
   initialServiceMs?: number;
@@ -109,7 +109,10 @@ export class Admission {
     }
     const wait = this.backlogMs();
     // Refuse now what could not finish in time anyway: queueing it would only burn its deadline.
-    if (this.queue.length >= this.o.maxQueue || wait > this.o.maxQueueDelayMs || wait + this.serviceMs > remaining) {
+    // Work without a deadline (an in-house batch, a test calling a service directly) is bounded
+    // by the queue's length only; everything through the gateway has one.
+    const tooLate = remaining !== Infinity && (wait > this.o.maxQueueDelayMs || wait + this.serviceMs > remaining);
+    if (this.queue.length >= this.o.maxQueue || tooLate) {
       this.shed('full');
       return Promise.reject(
         new AppError('OVERLOADED', `${this.o.kind}: too much work in progress, try again later`, undefined, this.retryAfterSeconds()),

@@ -9,13 +9,14 @@ describe('admission control', () => {
     const a = new Admission({ kind: 't', limit: 2, maxQueue: 100, maxQueueDelayMs: 1000, initialServiceMs: 200 });
     let running = 0;
     let peak = 0;
-    const work = () => a.run(async () => {
-      peak = Math.max(peak, ++running);
-      await sleep(200);
-      running--;
-    });
+    const work = (o: { deadline: number }) =>
+      a.run(async () => {
+        peak = Math.max(peak, ++running);
+        await sleep(200);
+        running--;
+      }, o);
     // 2 run, 2 × (1000 / 200) = 10 may wait, the rest are refused at once.
-    const results = await Promise.all(Array.from({ length: 20 }, () => failure(work())));
+    const results = await Promise.all(Array.from({ length: 20 }, () => failure(work({ deadline: Date.now() + 60_000 }))));
     expect(peak).toBe(2);
     const refused = results.filter((e) => e instanceof AppError);
     expect(refused.length).toBeGreaterThanOrEqual(6);

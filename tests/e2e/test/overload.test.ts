@@ -47,10 +47,14 @@ async function probeLogins(during: Promise<unknown>): Promise<number[]> {
 
 const cpuSeconds = () => platform.services.reduce((sum, s) => sum + s.cpuSeconds(), 0);
 
+/**
+ * Every refusal was a 503 (overload) or a 429 (the per-IP rate limit: every simulated fan here
+ * shares one address) with Retry-After; never a 500 or another 5xx.
+ */
 function expectCleanRefusals(path: RegExp): void {
   const seen = api.refusals.filter((r) => path.test(r.path));
   for (const r of seen) {
-    expect(r.status, JSON.stringify(r)).toBe(503);
+    expect([429, 503], JSON.stringify(r)).toContain(r.status);
     expect(Number(r.retryAfter), JSON.stringify(r)).toBeGreaterThanOrEqual(1);
   }
 }

@@ -1,6 +1,6 @@
 import type { Reservation } from '@concert/contracts';
 import { PG_UNIQUE_VIOLATION, pgErrorCode, withTransaction } from '@concert/db';
-import { AppError, tryLock } from '@concert/service-kit';
+import { AppError, checkDeadline, tryLock } from '@concert/service-kit';
 import { cacheKeys } from '../data-access/cache';
 import { findConcert } from '../data-access/concerts.repository';
 import { countActiveHolds, insertHold, lockUserHolds } from '../data-access/reservations.repository';
@@ -86,6 +86,9 @@ export async function holdSeat(
         reservedAt: r.reservedAt.toISOString(),
         reservedUntil: r.reservedUntil.toISOString(),
       });
+      // Commit only while the caller still waits: past its deadline the gateway has answered
+      // 503, and a hold written anyway would refuse the fan's own retry (rolled back here).
+      checkDeadline('hold', 50);
       return r;
     });
   } catch (err) {
