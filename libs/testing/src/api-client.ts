@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { Agent, fetch as poolFetch } from 'undici';
 
 export interface ApiResponse<T = Record<string, unknown>> {
   status: number;
@@ -30,7 +31,15 @@ export class Api {
   /** Every 429 and 5xx answer seen, for tests that check how refusals looked. */
   readonly refusals: { path: string; status: number; code?: string; retryAfter: string | null }[] = [];
 
-  constructor(readonly baseUrl: string) {}
+  /** With maxConnections, requests share that many keep-alive sockets and queue in the client beyond them. */
+  private readonly pool: Agent | undefined;
+
+  constructor(
+    readonly baseUrl: string,
+    opts: { maxConnections?: number } = {},
+  ) {
+    this.pool = opts.maxConnections ? new Agent({ connections: opts.maxConnections }) : undefined;
+  }
 
   async req<T = Record<string, unknown>>(method: string, path: string, opts: RequestOptions = {}): Promise<ApiResponse<T>> {
     for (let tries = 1; ; tries++) {
@@ -49,13 +58,12 @@ export class Api {
     if (opts.token) headers.authorization = `Bearer ${opts.token}`;
     if (opts.queueToken) headers['x-queue-token'] = opts.queueToken;
     if (opts.idempotencyKey) headers['idempotency-key'] = opts.idempotencyKey;
-    const res = await fetch(`${this.baseUrl}${path}`, {
-      method,
-      headers,
-      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
-    });
+    const init = { method, headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body) };
+    const res = this.pool
+      ? await poolFetch(`${this.baseUrl}${path}`, { ...init, dispatcher: this.pool })
+      : await fetch(`${this.baseUrl}${path}`, init);
     const text = await res.text();
-    return { status: res.status, body: (text ? JSON.parse(text) : {}) as T, headers: res.headers };
+    return { status: res.status, body: (text ? JSON.parse(text) : {}) as T, headers: res.headers as Headers };
   }
 
   /** Signs up a fresh user and logs in; returns the user id and access token. */
