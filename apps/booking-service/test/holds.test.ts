@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AppError } from '@concert/service-kit';
+import { DomainError } from '@concert/contracts';
 import type { RunningBookingService } from '../src/start';
 import { holdSeat } from '../src/use-cases/holds';
 import { api, newUser, openConcert, startBooking, testNamespace, type Api } from './support';
@@ -70,7 +70,7 @@ describe('one hot seat', () => {
       Array.from({ length: 200 }, (_, i) =>
         holdSeat(noLock(i % 2 ? one : two), { userId: newUser(), concertId: c.id, seatNumber: 1 }).then(
           () => 'ok',
-          (err: unknown) => (err instanceof AppError ? err.code : String(err)),
+          (err: unknown) => (err instanceof DomainError ? err.code : String(err)),
         ),
       ),
     );

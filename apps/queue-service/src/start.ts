@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import { TOPIC_PARTITIONS, TOPICS, topicName } from '@concert/contracts';
-import { createKafka, createKafkaSubscriber, ensureTopics } from '@concert/messaging';
+import { createKafka, createKafkaPublisher, createKafkaSubscriber, deadLetterTopic, ensureTopics } from '@concert/messaging';
 import { consumerReady, createLogger, createMetrics, exitNonZero, redisReady, serve, serviceAdmission } from '@concert/service-kit';
 import { createApp } from './app';
 import { leaseMsOf, type QueueServiceConfig } from './config';
@@ -10,6 +10,7 @@ import { createQueueRepository } from './data-access/queue.repository';
 import { startAdmissionTicker } from './entry-points/scheduler/admission.ticker';
 import { paymentCompletedHandler } from './entry-points/messaging/payment-completed.consumer';
 import { createQueueMetrics } from './queue-metrics';
+import type { QueueDeps } from './use-cases/deps';
 
 const SERVICE = 'queue-service';
 
@@ -33,47 +34,50 @@ export async function start(config: QueueServiceConfig): Promise<StartedQueueSer
     tick: { tickMs: config.QUEUE_TICK_MS, waitingIdleMs: config.QUEUE_WAITING_IDLE_SECONDS * 1000, activeIdleMs: config.QUEUE_ACTIVE_IDLE_SECONDS * 1000, maxBatch: 1000 },
   });
   const queueMetrics = createQueueMetrics(metrics, repo);
+  const deps: QueueDeps = { repo, metrics: queueMetrics, logger };
 
   const kafka = createKafka({ clientId: SERVICE, brokers: config.KAFKA_BROKERS, logger });
   const paymentCompleted = topicName(TOPICS.paymentCompleted, config.KAFKA_TOPIC_PREFIX);
+  // Poison messages are parked on the dead-letter topic, as in booking and payment.
+  const publisher = createKafkaPublisher(kafka);
   // Bound once serving: a consumer that cannot go on shuts the service down and exits non-zero.
   const lifecycle: { shutdown?: (reason: string) => Promise<void> } = {};
   const subscriber = createKafkaSubscriber(kafka, {
     logger,
     registry: metrics.registry,
+    deadLetter: publisher,
     onFatal: () => exitNonZero(() => lifecycle.shutdown?.('consumer cannot go on')),
   });
   try {
-    await ensureTopics(kafka, [{ topic: paymentCompleted, partitions: TOPIC_PARTITIONS }]);
+    await ensureTopics(kafka, [
+      { topic: paymentCompleted, partitions: TOPIC_PARTITIONS },
+      { topic: deadLetterTopic(paymentCompleted), partitions: 1 },
+    ]);
     await subscriber.run({
       groupId: config.KAFKA_GROUP_ID ?? `${config.KAFKA_TOPIC_PREFIX}queue-service`,
       topics: [paymentCompleted],
       fromBeginning: config.KAFKA_FROM_BEGINNING,
-      handler: paymentCompletedHandler({ repo, metrics: queueMetrics, logger }),
+      handler: paymentCompletedHandler(deps),
       partitionsConsumedConcurrently: TOPIC_PARTITIONS,
       maxInFlight: 16,
     });
   } catch (err) {
     await subscriber.stop().catch(() => undefined);
+    await publisher.disconnect().catch(() => undefined);
     redis.disconnect();
     throw err;
   }
 
   const ticker = config.QUEUE_TICKER_ENABLED
-    ? startAdmissionTicker({
-        repo,
-        lease: createLease(redis, tickerLeaseKey(config.REDIS_KEY_PREFIX), leaseMsOf(config)),
-        metrics: queueMetrics,
-        logger,
-        tickMs: config.QUEUE_TICK_MS,
-      })
+    ? startAdmissionTicker(
+        { ...deps, lease: createLease(redis, tickerLeaseKey(config.REDIS_KEY_PREFIX), leaseMsOf(config)) },
+        config.QUEUE_TICK_MS,
+      )
     : undefined;
 
-  const app = createApp({
+  const app = createApp(deps, {
     logger,
     metrics,
-    queueMetrics,
-    repo,
     internalToken: config.INTERNAL_TOKEN,
     admission: serviceAdmission('internal', config, metrics),
     readiness: {
@@ -88,7 +92,7 @@ export async function start(config: QueueServiceConfig): Promise<StartedQueueSer
     host: config.HOST,
     logger,
     shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
-    closers: [() => ticker?.stop(), () => subscriber.stop(), () => redis.quit()],
+    closers: [() => ticker?.stop(), () => subscriber.stop(), () => publisher.disconnect(), () => redis.quit()],
   });
   lifecycle.shutdown = shutdown;
   const address = server.address();

@@ -1,4 +1,4 @@
-import { Queue } from 'bullmq';
+import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Logger } from '@concert/service-kit';
 
@@ -34,7 +34,7 @@ export class ExpiryQueue {
 
   constructor(
     redisUrl: string,
-    prefix: string,
+    private readonly prefix: string,
     private readonly logger: Logger,
   ) {
     this.connection = bullConnection(redisUrl);
@@ -69,6 +69,29 @@ export class ExpiryQueue {
     await within(this.queue.remove(reservationId), CALL_TIMEOUT_MS).catch((err: unknown) => {
       this.logger.debug({ err, reservationId }, 'could not remove expiry job');
     });
+  }
+
+  /**
+   * Runs `expire(reservationId)` for each due job; any number of processes may call it, BullMQ
+   * hands each job to one. A throw makes BullMQ retry the job shortly.
+   */
+  work(expire: (reservationId: string) => Promise<void>, o: { redisUrl: string; concurrency: number }): { close(): Promise<void> } {
+    const connection = bullConnection(o.redisUrl);
+    const worker = new Worker<ExpiryJobData>(EXPIRY_QUEUE, (job) => expire(job.data.reservationId), {
+      connection,
+      prefix: this.prefix,
+      concurrency: o.concurrency,
+    });
+    worker.on('failed', (job, err) => {
+      this.logger.debug({ err, jobId: job?.id, attempts: job?.attemptsMade }, 'expiry job failed');
+    });
+    worker.on('error', (err) => this.logger.warn({ err }, 'expiry worker error'));
+    return {
+      close: async () => {
+        await worker.close();
+        connection.disconnect();
+      },
+    };
   }
 
   async close(): Promise<void> {

@@ -1,6 +1,6 @@
 import { withTransaction } from '@concert/db';
 import { cacheKeys } from '../data-access/cache';
-import { expireDueHolds, type ExpiredHold } from '../data-access/reservations.repository';
+import { expireDueHolds, findReservation, type ExpiredHold } from '../data-access/reservations.repository';
 import { clearTakenMarks } from '../data-access/seat-marks';
 import type { BookingDeps } from './deps';
 
@@ -37,4 +37,16 @@ export async function expireHolds(
     d.logger.info({ count: expired.length, source: o.source }, 'holds expired');
   }
   return expired;
+}
+
+/**
+ * A hold's delayed job: expire it. Nothing expired is fine if the hold ended another way; if it
+ * is still live, its row was locked by a payment being applied, or the clock has not quite
+ * reached the deadline: throw so the job is retried shortly (the sweeper would get it anyway).
+ */
+export async function expireHoldOnTime(d: BookingDeps, reservationId: string): Promise<void> {
+  const expired = await expireHolds(d, { source: 'job', reservationId });
+  if (expired.length > 0) return;
+  const r = await findReservation(d.db, reservationId);
+  if (r?.status === 'TEMPORARILY_RESERVED') throw new Error(`hold ${reservationId} not expirable yet`);
 }
