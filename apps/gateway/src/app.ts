@@ -1,12 +1,12 @@
 import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
 import swaggerUi from 'swagger-ui-express';
-import { buildAsyncApiDocument, type Problem } from '@concert/contracts';
+import { buildAsyncApiDocument, DomainError, ERROR_STATUS, type Problem } from '@concert/contracts';
 import { AppError, createHttpApp, currentRequestId, finish, sendProblem, UpstreamProblem, type Logger, type Metrics, type ReadinessCheck } from '@concert/service-kit';
 import type { Counter } from 'prom-client';
 import { adminRoutes } from './entry-points/http/admin.routes';
 import { authRoutes } from './entry-points/http/auth.routes';
 import { concertRoutes } from './entry-points/http/concerts.routes';
-import type { RouteDeps } from './entry-points/http/deps';
+import type { GatewayDeps } from './use-cases/deps';
 import { meRoutes } from './entry-points/http/me.routes';
 import { paymentRoutes } from './entry-points/http/payments.routes';
 import { queueRoutes } from './entry-points/http/queue.routes';
@@ -14,7 +14,7 @@ import { reservationRoutes } from './entry-points/http/reservations.routes';
 import { webAppRoutes } from './entry-points/http/web-app';
 import { buildOpenApiDocument } from './openapi';
 
-export interface AppDeps extends RouteDeps {
+export interface AppDeps extends GatewayDeps {
   logger: Logger;
   metrics: Metrics;
   readiness: Record<string, ReadinessCheck>;
@@ -87,8 +87,8 @@ const rejectLargeBodies: RequestHandler = (req, _res, next) => {
  */
 function gatewayErrors(d: AppDeps): ErrorRequestHandler {
   return (err, _req, res, next) => {
-    const code = err instanceof UpstreamProblem ? err.problem.code : err instanceof AppError ? err.code : undefined;
-    const status = err instanceof UpstreamProblem ? err.problem.status : err instanceof AppError ? err.status : undefined;
+    const code = err instanceof UpstreamProblem ? err.problem.code : err instanceof DomainError ? err.code : undefined;
+    const status = err instanceof UpstreamProblem ? err.problem.status : code ? ERROR_STATUS[code] : undefined;
     if (code && AUTH_FAILURE_CODES.has(code)) d.authFailures.inc({ code });
     if (status === 401)
       res.setHeader('WWW-Authenticate', code && TOKEN_CODES.has(code) && code !== 'UNAUTHENTICATED' ? 'Bearer error="invalid_token"' : 'Bearer');

@@ -11,7 +11,7 @@ import type { PaymentConfig } from './config';
 import { createBalanceCache } from './data-access/balance.cache';
 import { deleteExpiredKeys } from './data-access/idempotency.repository';
 import { DB_SCHEMA, inbox, schema } from './data-access/schema';
-import { createEventDispatcher, type EventHandler } from './entry-points/messaging/handler';
+import { createEventDispatcher, type EventHandler } from './use-cases/event-dispatcher';
 import { paymentRefundRequestedConsumer } from './entry-points/messaging/payment-refund-requested.consumer';
 import {
   reservationCancelledConsumer,

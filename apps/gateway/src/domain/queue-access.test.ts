@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AppError } from '@concert/service-kit';
+import type { DomainError } from '@concert/contracts';
 import { assertBookingOpen, assertOwnPass, assertPassAdmits, queueTokenExpiry, toQueueView } from './queue-access';
 
 const concert = { status: 'BOOKING_OPEN' as const, bookingStartTime: '2026-01-01T10:00:00Z', bookingEndTime: '2026-01-01T12:00:00Z' };
@@ -8,7 +8,7 @@ const code = (fn: () => void) => {
     fn();
     return 'ok';
   } catch (e) {
-    return (e as AppError).code;
+    return (e as DomainError).code;
   }
 };
 

@@ -2,10 +2,10 @@ import { Router } from 'express';
 import { CreateConcertRequest, QueuePolicy, UpdateConcertRequest } from '@concert/contracts';
 import { parseBody } from '@concert/service-kit';
 import { requireAdmin } from '../../auth/middleware';
-import type { RouteDeps } from './deps';
+import type { GatewayDeps } from '../../use-cases/deps';
 import { pathId } from './request-parts';
 
-export function adminRoutes(d: RouteDeps): Router {
+export function adminRoutes(d: GatewayDeps): Router {
   const r = Router();
   r.use('/admin', d.authenticate, requireAdmin);
 

@@ -2,9 +2,9 @@ import { Router } from 'express';
 import { LoginRequest, SignupRequest } from '@concert/contracts';
 import { parseBody } from '@concert/service-kit';
 import { principalOf } from '../../auth/middleware';
-import type { RouteDeps } from './deps';
+import type { GatewayDeps } from '../../use-cases/deps';
 
-export function authRoutes(d: RouteDeps): Router {
+export function authRoutes(d: GatewayDeps): Router {
   const r = Router();
 
   r.post('/auth/signup', async (req, res) => {

@@ -2,13 +2,13 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { ConcertStatus } from '@concert/contracts';
 import { parseQuery } from '@concert/service-kit';
-import type { RouteDeps } from './deps';
+import type { GatewayDeps } from '../../use-cases/deps';
 import { pathId } from './request-parts';
 
 /** `?status=` left empty means no filter. */
 const ListQuery = z.object({ status: z.preprocess((v) => (v === '' ? undefined : v), ConcertStatus.optional()) });
 
-export function concertRoutes(d: RouteDeps): Router {
+export function concertRoutes(d: GatewayDeps): Router {
   const r = Router();
 
   r.get('/concerts', async (req, res) => {

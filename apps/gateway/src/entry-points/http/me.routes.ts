@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { ChargeRequest, MAX_CHARGE, TransactionsQuery, toCents } from '@concert/contracts';
 import { parseBody, parseQuery } from '@concert/service-kit';
 import { principalOf } from '../../auth/middleware';
-import type { RouteDeps } from './deps';
+import type { GatewayDeps } from '../../use-cases/deps';
 import { idempotencyKey } from './request-parts';
 
 /** API.md: a charge is > 0 and at most 1,000,000.00. */
@@ -11,7 +11,7 @@ export const ChargeBody = ChargeRequest.refine((b) => toCents(b.amount) > 0n, { 
   { path: ['amount'], message: `must be at most ${MAX_CHARGE}` },
 );
 
-export function meRoutes(d: RouteDeps): Router {
+export function meRoutes(d: GatewayDeps): Router {
   const r = Router();
   r.use('/me', d.authenticate);
 

@@ -2,11 +2,12 @@ import { Router } from 'express';
 import { CreateReservationRequest } from '@concert/contracts';
 import { parseBody } from '@concert/service-kit';
 import { principalOf } from '../../auth/middleware';
-import type { RouteDeps } from './deps';
-import { assertAdmitted, ownQueuePass } from './queue-pass';
+import type { GatewayDeps } from '../../use-cases/deps';
+import { assertAdmitted } from '../../use-cases/queue-access';
+import { ownQueuePass } from './queue-pass';
 import { pathId } from './request-parts';
 
-export function reservationRoutes(d: RouteDeps): Router {
+export function reservationRoutes(d: GatewayDeps): Router {
   const r = Router();
   r.use('/reservations', d.authenticate);
 

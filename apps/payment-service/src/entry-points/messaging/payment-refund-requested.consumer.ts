@@ -1,6 +1,6 @@
 import { EVENT_HEADERS, PaymentRefundRequestedV1, TOPICS } from '@concert/contracts';
 import { refundPayment } from '../../use-cases/refund';
-import type { EventHandler } from './handler';
+import type { EventHandler } from '../../use-cases/event-dispatcher';
 
 /** booking → payment: booking could not confirm a paid reservation; the money goes back. */
 export const paymentRefundRequestedConsumer: EventHandler<typeof PaymentRefundRequestedV1> = {

@@ -1,47 +1,22 @@
-import {
-  ReservationCancelledV1,
-  ReservationExpiredV1,
-  SeatReservedV1,
-  TOPICS,
-} from '@concert/contracts';
-import { recordReservationEnded, recordSeatReserved } from '../../data-access/reservations.repository';
-import type { EventHandler } from './handler';
+import { ReservationCancelledV1, ReservationExpiredV1, SeatReservedV1, TOPICS } from '@concert/contracts';
+import type { EventHandler } from '../../use-cases/event-dispatcher';
+import { projectReservationEnded, projectSeatReserved } from '../../use-cases/reservation-projection';
 
 /** booking → payment: a hold exists; payment may take money for it until its deadline. */
 export const seatReservedConsumer: EventHandler<typeof SeatReservedV1> = {
   topic: TOPICS.seatReserved,
   schema: SeatReservedV1,
-  async handle(tx, { payload: p }) {
-    await recordSeatReserved(tx, {
-      reservationId: p.reservationId,
-      userId: p.userId,
-      concertId: p.concertId,
-      seatNumber: p.seatNumber,
-      price: p.price,
-      reservedUntil: new Date(p.reservedUntil),
-    });
-  },
+  handle: (tx, { payload }) => projectSeatReserved(tx, payload),
 };
 
 export const reservationExpiredConsumer: EventHandler<typeof ReservationExpiredV1> = {
   topic: TOPICS.reservationExpired,
   schema: ReservationExpiredV1,
-  async handle(tx, { payload: p }) {
-    await recordReservationEnded(tx, { ...pick(p), status: 'EXPIRED' });
-  },
+  handle: (tx, { payload }) => projectReservationEnded(tx, payload, 'EXPIRED'),
 };
 
 export const reservationCancelledConsumer: EventHandler<typeof ReservationCancelledV1> = {
   topic: TOPICS.reservationCancelled,
   schema: ReservationCancelledV1,
-  async handle(tx, { payload: p }) {
-    await recordReservationEnded(tx, { ...pick(p), status: 'CANCELLED' });
-  },
+  handle: (tx, { payload }) => projectReservationEnded(tx, payload, 'CANCELLED'),
 };
-
-const pick = (p: { reservationId: string; userId: string; concertId: string; seatNumber: number }) => ({
-  reservationId: p.reservationId,
-  userId: p.userId,
-  concertId: p.concertId,
-  seatNumber: p.seatNumber,
-});

@@ -3,9 +3,9 @@ import { consumeWithInbox, type InboxEnvelope } from '@concert/db';
 import type { IncomingMessage } from '@concert/messaging';
 import { requestContext } from '@concert/service-kit';
 import type { z } from 'zod';
-import type { PaymentTx } from '../../data-access/db';
-import { inbox } from '../../data-access/schema';
-import type { Deps } from '../../use-cases/deps';
+import type { PaymentTx } from '../data-access/db';
+import { inbox } from '../data-access/schema';
+import type { Deps } from './deps';
 
 export interface HandlerContext {
   deps: Deps;

@@ -1,0 +1,20 @@
+import type { RequestHandler } from 'express';
+import type { TokenService } from '../auth/tokens';
+import type { GatewayConfig } from '../config';
+import type { PaidGraceRepository } from '../data-access/paid-grace.repository';
+import type { Services } from '../data-access/services';
+import type { SessionRepository } from '../data-access/session.repository';
+import type { RateLimits } from '../rate-limits';
+import type { Counter } from 'prom-client';
+
+/** What the use cases and routes need; built once in start.ts (tests build it with real Redis). */
+export interface GatewayDeps {
+  config: GatewayConfig;
+  services: Services;
+  tokens: TokenService;
+  sessions: SessionRepository;
+  paidGrace: PaidGraceRepository;
+  limits: RateLimits;
+  authenticate: RequestHandler;
+  queueTokensIssued: Counter<string>;
+}
