@@ -54,4 +54,6 @@ export interface TopicSpec {
   partitions: number;
 }
 
-export const REQUEST_ID_HEADER = 'x-request-id';
+
+/** The request-id header, declared once in contracts; re-exported for consumers of this lib. */
+export { REQUEST_ID_HEADER } from '@concert/contracts';

@@ -1,4 +1,4 @@
-import { topicName, type Topic } from '@concert/contracts';
+import { REQUEST_ID_HEADER, topicName, type Topic } from '@concert/contracts';
 import { consumeWithInbox, type InboxEnvelope } from '@concert/db';
 import type { IncomingMessage } from '@concert/messaging';
 import { requestContext } from '@concert/service-kit';
@@ -36,7 +36,7 @@ export function createEventDispatcher(deps: Deps, handlers: EventHandler<z.ZodTy
     const handler = byTopic.get(msg.topic);
     if (!handler) return;
     const after: Array<() => Promise<void>> = [];
-    const requestId = msg.headers['x-request-id'];
+    const requestId = msg.headers[REQUEST_ID_HEADER];
     const run = consumeWithInbox({
       db: deps.db,
       inbox,

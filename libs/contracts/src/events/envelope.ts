@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { REQUEST_ID_HEADER } from '../http/internal';
 
 export const Producer = z.enum(['booking-service', 'payment-service', 'queue-service', 'gateway']);
 
@@ -30,5 +31,5 @@ export type AnyEnvelope = z.infer<typeof AnyEnvelope>;
 export const EVENT_HEADERS = {
   eventId: 'x-event-id',
   eventType: 'x-event-type',
-  requestId: 'x-request-id',
+  requestId: REQUEST_ID_HEADER,
 } as const;
