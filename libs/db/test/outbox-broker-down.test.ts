@@ -1,46 +1,25 @@
-import { createDb, createPool, enqueueEvent, startOutboxRelay, type OutboxRelay } from '../src';
+import { createDb, enqueueEvent, startOutboxRelay, type OutboxRelay } from '../src';
 import {
   createKafka,
   createKafkaPublisher,
   type EventPublisher,
-  type EventSubscriber,
-  type IncomingMessage,
-  type KafkaClient,
 } from '@concert/messaging';
 import { eventually } from '@concert/testing';
-import type pg from 'pg';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testEnvelope } from './support/envelope';
-import { collect, connectedPublisher, createTopic, deleteTopics, testKafka } from './support/kafka';
-import { createTestSchema, type TestSchema } from './support/test-schema';
+import { outboxFixture, type OutboxFixture } from './support/outbox-fixture';
 
 describe('outbox: broker unreachable', () => {
-  let s: TestSchema;
-  let pool: pg.Pool;
-  let kafka: KafkaClient;
-  let topic: string;
-  let subscriber: EventSubscriber;
-  let received: IncomingMessage[];
-  const cleanup: Array<() => Promise<unknown>> = [];
+  let f: OutboxFixture;
 
   beforeAll(async () => {
-    s = await createTestSchema();
-    pool = createPool(s.url, { max: 4 });
-    kafka = await testKafka();
-    topic = await createTopic(kafka, 'outbox_broker_down', 3);
-    ({ received, subscriber } = await collect(kafka, [topic]));
+    f = await outboxFixture({ topicPrefix: 'outbox_broker_down' });
   });
-
-  afterAll(async () => {
-    for (const fn of cleanup.reverse()) await fn().catch(() => undefined);
-    await subscriber?.stop();
-    await deleteTopics(kafka, [topic]).catch(() => undefined);
-    await pool?.end();
-    await s?.drop();
-  });
+  afterAll(() => f?.close());
 
   it('keeps rows PENDING (never DEAD) with growing attempts, then delivers them all in order once Kafka is reachable', async () => {
+    const { s, pool, topic, received } = f;
     const db = createDb(pool, s.tables);
     const { outbox } = s.tables;
     // Nothing listens on port 1: every publish fails the way a dead broker does (connection refused).
@@ -62,7 +41,7 @@ describe('outbox: broker unreachable', () => {
       backoffMaxMs: 200,
       pollIntervalMs: 100,
     });
-    cleanup.push(() => failing.stop());
+    f.onClose(() => failing.stop());
 
     const events = Array.from({ length: 6 }, (_, i) => ({ key: `agg-${i % 2}`, env: testEnvelope('step', { seq: i }) }));
     for (const e of events) {
@@ -84,10 +63,8 @@ describe('outbox: broker unreachable', () => {
     expect((await failing.lag()).pending).toBe(6);
     await failing.stop();
 
-    const publisher = await connectedPublisher(kafka);
-    cleanup.push(() => publisher.disconnect());
-    const working = startOutboxRelay({ pool, schemaName: s.schemaName, publisher, pollIntervalMs: 100 });
-    cleanup.push(() => working.stop());
+    const working = startOutboxRelay({ pool, schemaName: s.schemaName, publisher: await f.publisher(), pollIntervalMs: 100 });
+    f.onClose(() => working.stop());
 
     await eventually(() => expect(received).toHaveLength(6), { timeoutMs: 20_000 });
     for (const key of ['agg-0', 'agg-1']) {

@@ -1,50 +1,30 @@
-import { createDb, createPool, enqueueEvent, redriveDead, startOutboxRelay, type OutboxRelay } from '../src';
-import type { EventPublisher, EventSubscriber, IncomingMessage, KafkaClient } from '@concert/messaging';
+import { createDb, enqueueEvent, redriveDead, startOutboxRelay, type OutboxRelay } from '../src';
 import { eventually, sleep } from '@concert/testing';
 import { asc, eq } from 'drizzle-orm';
-import type pg from 'pg';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testEnvelope } from './support/envelope';
-import { collect, connectedPublisher, createTopic, deleteTopics, testKafka } from './support/kafka';
-import { createTestSchema, type TestSchema } from './support/test-schema';
+import { outboxFixture, type OutboxFixture } from './support/outbox-fixture';
 
 describe('outbox: dead rows', () => {
-  let s: TestSchema;
-  let pool: pg.Pool;
-  let kafka: KafkaClient;
-  let topic: string;
-  let publisher: EventPublisher;
+  let f: OutboxFixture;
   let relay: OutboxRelay;
-  let subscriber: EventSubscriber;
-  let received: IncomingMessage[];
   const registry = new Registry();
 
   beforeAll(async () => {
-    s = await createTestSchema();
-    pool = createPool(s.url, { max: 4 });
-    kafka = await testKafka();
-    topic = await createTopic(kafka, 'outbox_dead', 3);
-    publisher = await connectedPublisher(kafka);
-    ({ received, subscriber } = await collect(kafka, [topic]));
+    f = await outboxFixture({ topicPrefix: 'outbox_dead' });
+    f.onClose(() => relay?.stop());
   });
-
-  afterAll(async () => {
-    await relay?.stop();
-    await subscriber?.stop();
-    await publisher?.disconnect();
-    await deleteTopics(kafka, [topic]).catch(() => undefined);
-    await pool?.end();
-    await s?.drop();
-  });
+  afterAll(() => f?.close());
 
   it('marks a row DEAD after maxAttempts, holds that aggregate, lets others flow, and re-drives it', async () => {
+    const { s, pool, topic, received } = f;
     const db = createDb(pool, s.tables);
     const { outbox } = s.tables;
     relay = startOutboxRelay({
       pool,
       schemaName: s.schemaName,
-      publisher,
+      publisher: await f.publisher(),
       maxAttempts: 3,
       backoffBaseMs: 50,
       backoffMaxMs: 100,

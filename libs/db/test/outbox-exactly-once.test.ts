@@ -1,45 +1,25 @@
 import { randomUUID } from 'node:crypto';
-import { createDb, createPool, enqueueEvent, startOutboxRelay, type OutboxRelay } from '../src';
-import type { EventPublisher, EventSubscriber, IncomingMessage, KafkaClient } from '@concert/messaging';
+import { createDb, enqueueEvent, startOutboxRelay, type OutboxRelay } from '../src';
 import { eventually, sleep } from '@concert/testing';
 import { eq } from 'drizzle-orm';
-import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testEnvelope } from './support/envelope';
-import { collect, connectedPublisher, createTopic, deleteTopics, testKafka } from './support/kafka';
-import { createTestSchema, type TestSchema } from './support/test-schema';
+import { outboxFixture, type OutboxFixture } from './support/outbox-fixture';
 
 describe('outbox: commit publishes once, rollback publishes nothing', () => {
-  let s: TestSchema;
-  let pool: pg.Pool;
-  let kafka: KafkaClient;
-  let topic: string;
-  let publisher: EventPublisher;
+  let f: OutboxFixture;
   let relay: OutboxRelay;
-  let subscriber: EventSubscriber;
-  let received: IncomingMessage[];
 
   beforeAll(async () => {
-    s = await createTestSchema();
-    pool = createPool(s.url, { max: 4, applicationName: 'outbox-exactly-once-test' });
-    kafka = await testKafka();
-    topic = await createTopic(kafka, 'outbox_once');
-    publisher = await connectedPublisher(kafka);
+    f = await outboxFixture({ topicPrefix: 'outbox_once', partitions: 6, applicationName: 'outbox-exactly-once-test' });
     // A long fallback poll proves the commit's NOTIFY is what wakes the relay.
-    relay = startOutboxRelay({ pool, schemaName: s.schemaName, publisher, pollIntervalMs: 60_000 });
-    ({ received, subscriber } = await collect(kafka, [topic]));
+    relay = startOutboxRelay({ pool: f.pool, schemaName: f.s.schemaName, publisher: await f.publisher(), pollIntervalMs: 60_000 });
+    f.onClose(() => relay.stop());
   });
-
-  afterAll(async () => {
-    await relay?.stop();
-    await subscriber?.stop();
-    await publisher?.disconnect();
-    await deleteTopics(kafka, [topic]).catch(() => undefined);
-    await pool?.end();
-    await s?.drop();
-  });
+  afterAll(() => f?.close());
 
   it('publishes the committed event exactly once with its headers, and never the rolled-back one', async () => {
+    const { s, pool, topic, received } = f;
     const db = createDb(pool, s.tables);
     const { items, outbox } = s.tables;
     await eventually(() => expect(relay.isLeader()).toBe(true));

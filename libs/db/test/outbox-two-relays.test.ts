@@ -1,49 +1,30 @@
-import { createDb, createPool, enqueueEvent, startOutboxRelay, type OutboxRelay } from '../src';
-import type { EventPublisher, EventSubscriber, IncomingMessage, KafkaClient } from '@concert/messaging';
+import { createDb, enqueueEvent, startOutboxRelay, type OutboxRelay } from '../src';
 import { eventually, waitFor } from '@concert/testing';
-import type pg from 'pg';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testEnvelope } from './support/envelope';
-import { collect, connectedPublisher, createTopic, deleteTopics, testKafka } from './support/kafka';
-import { createTestSchema, type TestSchema } from './support/test-schema';
+import { outboxFixture, type OutboxFixture } from './support/outbox-fixture';
 
 const AGGREGATES = 50;
 const EVENTS_PER_AGGREGATE = 20;
 
 describe('outbox: two relay replicas', () => {
-  let s: TestSchema;
-  let pool: pg.Pool;
-  let kafka: KafkaClient;
-  let topic: string;
-  let publishers: EventPublisher[];
+  let f: OutboxFixture;
   let relays: OutboxRelay[];
-  let subscriber: EventSubscriber;
-  let received: IncomingMessage[];
   const registry = new Registry();
 
   beforeAll(async () => {
-    s = await createTestSchema();
-    pool = createPool(s.url, { max: 20 });
-    kafka = await testKafka();
-    topic = await createTopic(kafka, 'outbox_two_relays', 6);
-    publishers = [await connectedPublisher(kafka), await connectedPublisher(kafka)];
+    f = await outboxFixture({ topicPrefix: 'outbox_two_relays', partitions: 6, poolMax: 20 });
+    const publishers = [await f.publisher(), await f.publisher()];
     relays = publishers.map((publisher) =>
-      startOutboxRelay({ pool, schemaName: s.schemaName, publisher, batchSize: 100, leaseRetryMs: 200, registry }),
+      startOutboxRelay({ pool: f.pool, schemaName: f.s.schemaName, publisher, batchSize: 100, leaseRetryMs: 200, registry }),
     );
-    ({ received, subscriber } = await collect(kafka, [topic]));
+    f.onClose(() => Promise.all(relays.map((r) => r.stop())));
   });
-
-  afterAll(async () => {
-    await Promise.all(relays?.map((r) => r.stop()) ?? []);
-    await subscriber?.stop();
-    await Promise.all(publishers?.map((p) => p.disconnect()) ?? []);
-    await deleteTopics(kafka, [topic]).catch(() => undefined);
-    await pool?.end();
-    await s?.drop();
-  });
+  afterAll(() => f?.close());
 
   it('delivers 1,000 events over 50 aggregates exactly once, in order per aggregate, across a leader handover', async () => {
+    const { s, pool, topic, received } = f;
     const db = createDb(pool, s.tables);
     await waitFor(() => relays.some((r) => r.isLeader()));
     expect(relays.filter((r) => r.isLeader())).toHaveLength(1);
