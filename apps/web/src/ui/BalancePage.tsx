@@ -3,7 +3,7 @@ import { newIdempotencyKey } from '../api/client';
 import type { BalanceTransaction } from '../api/types';
 import { api } from '../store';
 import { formatMoney } from '../logic/seat-map';
-import { Alert, errorText, Field, STATUS_WORDS, usePoll, when } from './common';
+import { Alert, DataTable, errorText, Field, STATUS_WORDS, usePoll, when } from './common';
 
 const AMOUNT = /^\d{1,7}(\.\d{1,2})?$/;
 
@@ -90,19 +90,10 @@ export function BalancePage() {
       {items.length === 0 ? (
         <p class="muted">No transactions yet.</p>
       ) : (
-        <div class="table-wrap">
-          <table>
-            <caption class="sr-only">Balance transactions, newest first</caption>
-            <thead>
-              <tr>
-                <th scope="col">When</th>
-                <th scope="col">Type</th>
-                <th scope="col" class="num">Amount</th>
-                <th scope="col" class="num">Balance after</th>
-                <th scope="col">Description</th>
-              </tr>
-            </thead>
-            <tbody>
+        <DataTable
+          caption="Balance transactions, newest first"
+          columns={[{ label: 'When' }, { label: 'Type' }, { label: 'Amount', num: true }, { label: 'Balance after', num: true }, { label: 'Description' }]}
+        >
               {items.map((t) => (
                 <tr key={t.id} data-testid="ledger-row">
                   <td>{when(t.createdAt)}</td>
@@ -112,9 +103,7 @@ export function BalancePage() {
                   <td>{t.description}</td>
                 </tr>
               ))}
-            </tbody>
-          </table>
-        </div>
+        </DataTable>
       )}
       {cursor && (
         <button type="button" onClick={() => void more()}>

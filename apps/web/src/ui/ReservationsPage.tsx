@@ -4,7 +4,7 @@ import { api, useAppState } from '../store';
 import { href } from '../router';
 import { formatRemaining, remaining } from '../logic/countdown';
 import { formatMoney } from '../logic/seat-map';
-import { Alert, errorText, STATUS_WORDS, useNow, usePoll, when } from './common';
+import { Alert, DataTable, errorText, STATUS_WORDS, useNow, usePoll, when } from './common';
 
 export function ReservationsPage() {
   const { clockSkewMs } = useAppState();
@@ -48,20 +48,10 @@ export function ReservationsPage() {
         </p>
       )}
       {items && items.length > 0 && (
-        <div class="table-wrap">
-          <table>
-            <caption class="sr-only">Your reservations, newest first</caption>
-            <thead>
-              <tr>
-                <th scope="col">Concert</th>
-                <th scope="col">Seat</th>
-                <th scope="col">Status</th>
-                <th scope="col">Price</th>
-                <th scope="col">Reserved</th>
-                <th scope="col"><span class="sr-only">Actions</span></th>
-              </tr>
-            </thead>
-            <tbody>
+        <DataTable
+          caption="Your reservations, newest first"
+          columns={[{ label: 'Concert' }, { label: 'Seat' }, { label: 'Status' }, { label: 'Price' }, { label: 'Reserved' }, { label: 'Actions', hidden: true }]}
+        >
               {items.map((r) => {
                 const c = concerts.get(r.concertId);
                 const left = remaining(r.reservedUntil, now, clockSkewMs);
@@ -88,9 +78,7 @@ export function ReservationsPage() {
                   </tr>
                 );
               })}
-            </tbody>
-          </table>
-        </div>
+        </DataTable>
       )}
     </section>
   );

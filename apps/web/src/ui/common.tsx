@@ -136,3 +136,27 @@ export const STATUS_WORDS: Record<string, string> = {
   PAYMENT: 'Payment',
   REFUND: 'Refund',
 };
+
+/** A column head; `hidden` heads are read by screen readers only (e.g. an actions column). */
+export type Column = { label: string; num?: boolean; hidden?: boolean };
+
+/** The one table shape of the app: scrolls on narrow screens, a caption for screen readers. */
+export function DataTable({ caption, columns, children }: { caption: string; columns: Column[]; children: ComponentChildren }) {
+  return (
+    <div class="table-wrap">
+      <table>
+        <caption class="sr-only">{caption}</caption>
+        <thead>
+          <tr>
+            {columns.map((c) => (
+              <th scope="col" key={c.label} class={c.num ? 'num' : undefined}>
+                {c.hidden ? <span class="sr-only">{c.label}</span> : c.label}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>{children}</tbody>
+      </table>
+    </div>
+  );
+}
