@@ -1,5 +1,6 @@
 import { CompressionTypes, Partitioners, type Producer } from 'kafkajs';
 import type { KafkaClient } from './kafka-client';
+import { startProducerSpans } from './tracing';
 import type { EventPublisher, OutgoingMessage } from './types';
 
 export interface KafkaPublisherOptions {
@@ -46,11 +47,19 @@ class KafkaPublisher implements EventPublisher {
   async publish(messages: OutgoingMessage[]): Promise<void> {
     if (messages.length === 0) return;
     await this.connect();
-    await this.producer.sendBatch({
-      acks: -1,
-      compression: CompressionTypes.None,
-      topicMessages: groupByTopic(messages),
-    });
+    const traced = startProducerSpans(messages);
+    try {
+      await this.producer.sendBatch({
+        // All in-sync replicas (min.insync.replicas on a cluster) before an event counts as sent.
+        acks: -1,
+        compression: CompressionTypes.None,
+        topicMessages: groupByTopic(traced.messages),
+      });
+      traced.end();
+    } catch (err) {
+      traced.end(err);
+      throw err;
+    }
   }
 }
 
