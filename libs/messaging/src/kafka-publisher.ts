@@ -4,8 +4,14 @@ import { startProducerSpans } from './tracing';
 import type { EventPublisher, OutgoingMessage } from './types';
 
 export interface KafkaPublisherOptions {
-  /** Producer-level retries; kafkajs defaults to infinite for idempotent producers, which would
-   *  hang a relay forever while the broker is down, so we bound it and let the outbox retry. */
+  /**
+   * Producer-level retries inside one send; default 0, and every caller retries the whole send
+   * itself (the outbox relay re-publishes its rows; consumers dedupe). Why not kafkajs' own retry:
+   * kafkajs 2.2.4 retries only the brokers that have not answered yet, so when a killed leader's
+   * partitions move to a broker that already answered, their messages are silently dropped while
+   * the send resolves as success (seen on the 3-broker cluster: tests/e2e/test/cluster-sale.test.ts).
+   * Metadata is still refreshed on the failed attempt, so the caller's retry finds the new leaders.
+   */
   retries?: number;
 }
 
@@ -17,7 +23,7 @@ export function createKafkaPublisher(kafka: KafkaClient, opts: KafkaPublisherOpt
       allowAutoTopicCreation: false,
       // murmur2 on the key, as the Java client: a key lands on the same partition from any producer.
       createPartitioner: Partitioners.DefaultPartitioner,
-      retry: { retries: opts.retries ?? 5, initialRetryTime: 100, maxRetryTime: 3000 },
+      retry: { retries: opts.retries ?? 0, initialRetryTime: 100, maxRetryTime: 3000 },
     }),
   );
 }
