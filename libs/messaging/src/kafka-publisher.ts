@@ -11,6 +11,9 @@ export interface KafkaPublisherOptions {
    * partitions move to a broker that already answered, their messages are silently dropped while
    * the send resolves as success (seen on the 3-broker cluster: tests/e2e/test/cluster-sale.test.ts).
    * Metadata is still refreshed on the failed attempt, so the caller's retry finds the new leaders.
+   * With no retry inside a send, kafkajs' idempotence (sequence numbers that dedupe its own
+   * retries) has nothing left to protect, and it refuses retries 0, so the producer is not
+   * idempotent: a re-published batch may duplicate events, which the consumers' inbox drops.
    */
   retries?: number;
 }
@@ -18,7 +21,7 @@ export interface KafkaPublisherOptions {
 export function createKafkaPublisher(kafka: KafkaClient, opts: KafkaPublisherOptions = {}): EventPublisher {
   return new KafkaPublisher(
     kafka.producer({
-      idempotent: true,
+      idempotent: (opts.retries ?? 0) > 0,
       maxInFlightRequests: 1,
       allowAutoTopicCreation: false,
       // murmur2 on the key, as the Java client: a key lands on the same partition from any producer.
