@@ -32,7 +32,7 @@ beforeAll(async () => {
     redisUrl: cluster.redisUrl,
     kafkaBrokers: cluster.brokers,
     topicPrefix: prefix,
-    // The sale is under test, not password hashing: cheap scrypt, as the sale benchmark does.
+    // The sale is under test, not password hashing: the benchmark's cheapest argon2id, as bench/sale.ts does.
     perService: { 'payment-service': { PASSWORD_SCRYPT_N: '1024' } },
   }));
 }, 720_000);
