@@ -9,6 +9,10 @@
 #   bash infra/scripts/kafka.sh topics    # create topics from infra/kafka/topics.txt (idempotent)
 #   bash infra/scripts/kafka.sh tool <MainClass> [args...]   # run a Kafka CLI class
 #
+# The 3-node cluster (`infra.sh up --cluster`; ports KAFKA_CLUSTER_PORTS, data KAFKA_CLUSTER_DIR):
+#   bash infra/scripts/kafka.sh cluster up|down|status|topics
+#   bash infra/scripts/kafka.sh cluster start|stop|kill <node 1-3>   # one node (kill = SIGKILL)
+#
 # Env: KAFKA_VERSION (4.1.1), KAFKA_HOME_CACHE (jar dir), KAFKA_DATA_DIR (~/.local/share/concert-booking/kafka),
 #      KAFKA_PORT (9092), KAFKA_CONTROLLER_PORT (9093), KAFKA_START_TIMEOUT (90),
 #      KAFKA_STOP_TIMEOUT (30), KAFKA_HEAP_OPTS (-Xms256m -Xmx1g).
@@ -17,6 +21,9 @@ set -euo pipefail
 source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib.sh"
 
 KAFKA_CONF_DIR="$INFRA_DIR/kafka"
+KAFKA_TEMPLATE="$KAFKA_CONF_DIR/server.properties.template"
+KAFKA_NODE_ID=1
+KAFKA_QUORUM_VOTERS=""
 LIBS_MARKER="$KAFKA_LIBS_DIR/.complete"
 
 read_pid() { [ -f "$KAFKA_PID_FILE" ] && cat "$KAFKA_PID_FILE" 2>/dev/null || true; }
@@ -72,7 +79,9 @@ render_config() {
       -e "s#@KAFKA_PORT@#$KAFKA_PORT#g" \
       -e "s#@KAFKA_CONTROLLER_PORT@#$KAFKA_CONTROLLER_PORT#g" \
       -e "s#@KAFKA_LOG_DIRS@#$KAFKA_LOG_DIRS#g" \
-      "$KAFKA_CONF_DIR/server.properties.template" >"$KAFKA_PROPS.tmp"
+      -e "s#@KAFKA_NODE_ID@#$KAFKA_NODE_ID#g" \
+      -e "s#@KAFKA_QUORUM_VOTERS@#$KAFKA_QUORUM_VOTERS#g" \
+      "$KAFKA_TEMPLATE" >"$KAFKA_PROPS.tmp"
   mv "$KAFKA_PROPS.tmp" "$KAFKA_PROPS"
 }
 
@@ -89,7 +98,7 @@ format_storage() {
   if [ -f "$KAFKA_LOG_DIRS/meta.properties" ]; then
     return 0
   fi
-  local cid_file="$KAFKA_DATA_DIR/cluster.id" cid
+  local cid_file="$KAFKA_CLUSTER_ID_FILE" cid
   [ -s "$cid_file" ] || new_cluster_id >"$cid_file"
   cid="$(cat "$cid_file")"
   log "formatting KRaft storage in $KAFKA_LOG_DIRS (cluster id $cid)"
@@ -238,9 +247,10 @@ run_tool() {
     -cp "$KAFKA_LIBS_DIR/*" "$main" "$@"
 }
 
+# cmd_topics [bootstrap] [replication factor]
 cmd_topics() {
   cmd_fetch >/dev/null
-  local bs="$KAFKA_HOST:$KAFKA_PORT" existing name parts rest missing=() pids=() rc=0 i
+  local bs="${1:-$KAFKA_HOST:$KAFKA_PORT}" rf="${2:-1}" existing name parts rest missing=() pids=() rc=0 i
   existing="$(run_tool org.apache.kafka.tools.TopicCommand --bootstrap-server "$bs" --list)" \
     || die "could not list topics on $bs"
   while read -r name parts rest; do
@@ -257,9 +267,9 @@ cmd_topics() {
   fi
   for i in "${missing[@]}"; do
     name="${i%:*}"; parts="${i##*:}"
-    log "creating topic $name (partitions $parts, replication 1)"
+    log "creating topic $name (partitions $parts, replication $rf)"
     run_tool org.apache.kafka.tools.TopicCommand --bootstrap-server "$bs" --create --if-not-exists \
-      --topic "$name" --partitions "$parts" --replication-factor 1 >/dev/null &
+      --topic "$name" --partitions "$parts" --replication-factor "$rf" >/dev/null &
     pids+=($!)
   done
   for i in "${pids[@]}"; do wait "$i" || rc=1; done
@@ -267,7 +277,82 @@ cmd_topics() {
   log "kafka topics ready (${#missing[@]} created)"
 }
 
+# Points every per-node variable at node $1 of the cluster (call it in a subshell).
+use_node() {
+  local i=$1 ports cports voters="" n=0 p
+  read -r -a ports <<<"$KAFKA_CLUSTER_PORTS"
+  read -r -a cports <<<"$KAFKA_CLUSTER_CONTROLLER_PORTS"
+  [[ "$i" =~ ^[0-9]+$ ]] && ((i >= 1 && i <= ${#ports[@]})) || die "no kafka cluster node '$i' (1-${#ports[@]})"
+  for p in "${cports[@]}"; do n=$((n + 1)); voters+="${voters:+,}$n@$KAFKA_HOST:$p"; done
+  KAFKA_NODE_ID=$i
+  KAFKA_QUORUM_VOTERS=$voters
+  KAFKA_PORT=${ports[i - 1]}
+  KAFKA_CONTROLLER_PORT=${cports[i - 1]}
+  KAFKA_DATA_DIR="$KAFKA_CLUSTER_DIR/node-$i"
+  KAFKA_LOG_DIRS="$KAFKA_DATA_DIR/kraft-logs"
+  KAFKA_PID_FILE="$KAFKA_DATA_DIR/kafka.pid"
+  KAFKA_SERVER_LOG="$KAFKA_DATA_DIR/server.log"
+  KAFKA_STDOUT_LOG="$KAFKA_DATA_DIR/kafka.out"
+  KAFKA_PROPS="$KAFKA_DATA_DIR/server.properties"
+  KAFKA_CLUSTER_ID_FILE="$KAFKA_CLUSTER_DIR/cluster.id"
+  KAFKA_TEMPLATE="$KAFKA_CONF_DIR/server-cluster.properties.template"
+  KAFKA_HEAP_OPTS="$KAFKA_CLUSTER_HEAP_OPTS"
+  # A node waits for a controller quorum before it reports started.
+  KAFKA_START_TIMEOUT="${KAFKA_CLUSTER_START_TIMEOUT:-150}"
+}
+
+cluster_nodes() { local n; n=$(wc -w <<<"$KAFKA_CLUSTER_PORTS"); seq 1 "$n"; }
+
+# Runs `cmd` for every node at once (a node cannot finish starting without a quorum of the others).
+each_node() {
+  local i pids=() rc=0
+  for i in $(cluster_nodes); do
+    ( use_node "$i"; "$@" ) &
+    pids+=($!)
+  done
+  for i in "${pids[@]}"; do wait "$i" || rc=1; done
+  return $rc
+}
+
+cmd_cluster() {
+  local action="${1:-}" node="${2:-}"
+  case "$action" in
+    up)
+      cmd_fetch
+      mkdir -p "$KAFKA_CLUSTER_DIR"
+      [ -s "$KAFKA_CLUSTER_DIR/cluster.id" ] || new_cluster_id >"$KAFKA_CLUSTER_DIR/cluster.id"
+      each_node cmd_start || die "kafka cluster did not start"
+      # No topics.txt pass here: every service creates the topics it uses (broker defaults: RF 3),
+      # and seven CLI JVMs would cost more than the cluster's start; `cluster topics` does it by hand.
+      log "kafka cluster up: KAFKA_BROKERS=$(kafka_cluster_brokers)"
+      ;;
+    down) each_node cmd_stop ;;
+    status)
+      local i rc=0
+      for i in $(cluster_nodes); do ( use_node "$i"; cmd_status ) || rc=1; done
+      return $rc
+      ;;
+    topics) cmd_topics "$(kafka_cluster_brokers)" 3 ;;
+    start) ( use_node "$node"; cmd_fetch >/dev/null; cmd_start ) ;;
+    stop) ( use_node "$node"; cmd_stop ) ;;
+    kill)
+      (
+        use_node "$node"
+        local pid
+        pid="$(our_pid)"
+        [ -n "$pid" ] || die "kafka cluster node $node is not running (or not ours)"
+        log "killing kafka cluster node $node (pid $pid, SIGKILL)"
+        kill -KILL "$pid"
+        while pid_alive "$pid"; do sleep 0.1; done
+        rm -f "$KAFKA_PID_FILE"
+      )
+      ;;
+    *) die "usage: kafka.sh cluster up|down|status|topics | cluster start|stop|kill <node>" ;;
+  esac
+}
+
 case "${1:-}" in
+  cluster) shift; cmd_cluster "$@" ;;
   fetch)   cmd_fetch ;;
   start)   cmd_start ;;
   stop)    cmd_stop ;;
@@ -275,5 +360,5 @@ case "${1:-}" in
   status)  cmd_status ;;
   topics)  cmd_topics ;;
   tool)    shift; [ $# -ge 1 ] || die "usage: kafka.sh tool <MainClass> [args...]"; cmd_fetch >/dev/null; run_tool "$@" ;;
-  *) echo "usage: $0 fetch|start|stop|restart|status|topics|tool <MainClass> [args...]" >&2; exit 2 ;;
+  *) echo "usage: $0 fetch|start|stop|restart|status|topics|tool <MainClass> [args...]|cluster ..." >&2; exit 2 ;;
 esac

@@ -32,6 +32,21 @@ KAFKA_PROPS="$KAFKA_DATA_DIR/server.properties" # generated from infra/kafka/ser
 KAFKA_START_TIMEOUT="${KAFKA_START_TIMEOUT:-90}"
 KAFKA_STOP_TIMEOUT="${KAFKA_STOP_TIMEOUT:-30}"
 KAFKA_HEAP_OPTS="${KAFKA_HEAP_OPTS:--Xms256m -Xmx1g}"
+KAFKA_CLUSTER_ID_FILE="${KAFKA_CLUSTER_ID_FILE:-$KAFKA_DATA_DIR/cluster.id}"
+
+# Clustered engines (`infra.sh up --cluster`): a 3-node KRaft Kafka and a 3-master Redis Cluster,
+# on ports of their own so they run beside the single nodes above.
+KAFKA_CLUSTER_PORTS="${KAFKA_CLUSTER_PORTS:-19092 19094 19096}"
+KAFKA_CLUSTER_CONTROLLER_PORTS="${KAFKA_CLUSTER_CONTROLLER_PORTS:-19093 19095 19097}"
+KAFKA_CLUSTER_DIR="${KAFKA_CLUSTER_DIR:-${XDG_DATA_HOME:-$HOME/.local/share}/concert-booking/kafka-cluster}"
+# Three JVMs on one small machine: small heaps (a node of this cluster holds test-sized data).
+KAFKA_CLUSTER_HEAP_OPTS="${KAFKA_CLUSTER_HEAP_OPTS:--Xms128m -Xmx384m}"
+REDIS_CLUSTER_PORTS="${REDIS_CLUSTER_PORTS:-7001 7002 7003}"
+REDIS_CLUSTER_DIR="${REDIS_CLUSTER_DIR:-$INFRA_DATA_DIR/redis-cluster}"
+
+# What the services take to run on the clustered engines (KAFKA_BROKERS, REDIS_URL).
+kafka_cluster_brokers() { local p out=""; for p in $KAFKA_CLUSTER_PORTS; do out+="${out:+,}$KAFKA_HOST:$p"; done; echo "$out"; }
+redis_cluster_url() { local p out=""; for p in $REDIS_CLUSTER_PORTS; do out+="${out:+,}$REDIS_HOST:$p"; done; echo "redis+cluster://$out"; }
 
 log()  { printf '[infra] %s\n' "$*"; }
 warn() { printf '[infra] WARN: %s\n' "$*" >&2; }

@@ -4,6 +4,8 @@
 #   bash infra/scripts/redis.sh ensure    # reuse a listening Redis, else start one (apt install if missing)
 #   bash infra/scripts/redis.sh restart   # SHUTDOWN NOSAVE, then start again with the same settings
 #   bash infra/scripts/redis.sh status
+#   bash infra/scripts/redis.sh cluster up|down|status|flush   # 3-master Redis Cluster on
+#                                         # REDIS_CLUSTER_PORTS (7001-7003), beside the single Redis
 set -euo pipefail
 # shellcheck source=lib.sh
 source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib.sh"
@@ -86,9 +88,83 @@ cmd_status() {
   fi
 }
 
+# --- Redis Cluster: three masters, no replicas (a test bed for slots and hash tags, not for HA) ---
+
+ccli() { local port=$1; shift; redis-cli -h "$REDIS_HOST" -p "$port" "$@"; }
+cluster_state() { ccli "$1" CLUSTER INFO 2>/dev/null | tr -d '\r' | sed -n 's/^cluster_state://p'; }
+
+cluster_up() {
+  command -v redis-server >/dev/null || apt_install redis-server redis-tools
+  local p dir nodes=() i
+  for p in $REDIS_CLUSTER_PORTS; do
+    nodes+=("$REDIS_HOST:$p")
+    if port_open "$REDIS_HOST" "$p"; then
+      [ -n "$(cluster_state "$p")" ] || die "$REDIS_HOST:$p is taken by a Redis that is not a cluster node"
+      continue
+    fi
+    dir="$REDIS_CLUSTER_DIR/$p"
+    mkdir -p "$dir"
+    # In-memory like the single test Redis; nodes.conf keeps the slot map across restarts.
+    redis-server --daemonize yes --bind "$REDIS_HOST" --port "$p" --dir "$dir" \
+      --cluster-enabled yes --cluster-config-file nodes.conf --cluster-node-timeout 5000 \
+      --save "" --appendonly no --pidfile "$dir/redis.pid" --logfile "$dir/redis.log" 9>&-
+  done
+  for p in $REDIS_CLUSTER_PORTS; do
+    for ((i = 0; i < 100; i++)); do [ "$(ccli "$p" PING 2>/dev/null || true)" = "PONG" ] && break; sleep 0.1; done
+  done
+  local first=${nodes[0]##*:}
+  if [ "$(ccli "$first" CLUSTER INFO | tr -d '\r' | sed -n 's/^cluster_slots_assigned://p')" = "0" ]; then
+    log "creating redis cluster ${nodes[*]}"
+    redis-cli --cluster create "${nodes[@]}" --cluster-replicas 0 --cluster-yes >/dev/null
+  fi
+  for p in $REDIS_CLUSTER_PORTS; do
+    for ((i = 0; i < 200; i++)); do [ "$(cluster_state "$p")" = "ok" ] && break; sleep 0.1; done
+    [ "$(cluster_state "$p")" = "ok" ] || die "redis cluster node $p: cluster_state $(cluster_state "$p")"
+  done
+  log "redis cluster up: REDIS_URL=$(redis_cluster_url)"
+}
+
+cluster_down() {
+  local p
+  for p in $REDIS_CLUSTER_PORTS; do
+    if [ -f "$REDIS_CLUSTER_DIR/$p/redis.pid" ] && port_open "$REDIS_HOST" "$p"; then
+      ccli "$p" SHUTDOWN NOSAVE >/dev/null 2>&1 || true
+      wait_port_closed "$REDIS_HOST" "$p" 10 || warn "redis cluster node $p still listening"
+    fi
+  done
+  log "redis cluster stopped"
+}
+
+cluster_status() {
+  local p st rc=0
+  for p in $REDIS_CLUSTER_PORTS; do
+    st="$(cluster_state "$p")"
+    log "redis      $REDIS_HOST:$p  ${st:+cluster node, state }${st:-down}"
+    [ "$st" = "ok" ] || rc=1
+  done
+  return $rc
+}
+
+# Every key on every master: a clean cluster for a test run (a cluster has only db 0).
+cluster_flush() {
+  local p
+  for p in $REDIS_CLUSTER_PORTS; do ccli "$p" FLUSHALL >/dev/null; done
+}
+
+cmd_cluster() {
+  case "${1:-}" in
+    up) cluster_up ;;
+    down) cluster_down ;;
+    status) cluster_status ;;
+    flush) cluster_flush ;;
+    *) die "usage: redis.sh cluster up|down|status|flush" ;;
+  esac
+}
+
 case "${1:-}" in
+  cluster)      shift; cmd_cluster "$@" ;;
   ensure|start) cmd_ensure ;;
   restart)      cmd_restart ;;
   status)       cmd_status ;;
-  *) echo "usage: $0 ensure|restart|status" >&2; exit 2 ;;
+  *) echo "usage: $0 ensure|restart|status|cluster ..." >&2; exit 2 ;;
 esac

@@ -1,9 +1,8 @@
 import type { AddressInfo } from 'node:net';
-import { Redis } from 'ioredis';
 import { TOPIC_PARTITIONS, TOPICS, topicName } from '@concert/contracts';
 import { createDb, createPool, deleteOldInboxRows, startOutboxRelay } from '@concert/db';
 import { createKafka, createKafkaPublisher, createKafkaSubscriber, deadLetterTopic, ensureTopics } from '@concert/messaging';
-import { consumerReady, createLogger, createMetrics, every, exitNonZero, postgresReady, redisReady, serve, type Logger, serviceAdmission } from '@concert/service-kit';
+import { consumerReady, createLogger, createMetrics, createRedis, every, exitNonZero, postgresReady, redisReady, serve, type Logger, serviceAdmission } from '@concert/service-kit';
 import { createApp } from './app';
 import type { BookingConfig } from './config';
 import { createConcertSnapshots } from './data-access/concert-snapshots';
@@ -41,7 +40,7 @@ export async function start(config: BookingConfig, opts: { logger?: Logger } = {
   const pool = createPool(config.DATABASE_URL, { max: config.DB_POOL_MAX, applicationName: 'booking-service' });
   const db = createDb(pool, schema);
   // Fail fast rather than queue forever: every Redis use here has a database fallback.
-  const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1, commandTimeout: 2000 });
+  const redis = createRedis(config.REDIS_URL, { maxRetriesPerRequest: 1, commandTimeout: 2000 });
   redis.on('error', (err) => logger.debug({ err }, 'redis connection error'));
 
   const kafka = createKafka({ clientId: 'booking-service', brokers: config.KAFKA_BROKERS, logger });

@@ -1,6 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import { Redis } from 'ioredis';
-import { createLogger, createMetrics, serve, type Logger } from '@concert/service-kit';
+import { createLogger, createMetrics, createRedis, serve, type Logger } from '@concert/service-kit';
 import { createApp } from './app';
 import { loadSigningKeys } from './auth/keys';
 import { createAuthentication } from './auth/middleware';
@@ -27,7 +26,7 @@ export async function start(config: GatewayConfig, opts: { logger?: Logger } = {
   const upstreamErrors = metrics.counter('gateway_upstream_errors_total', 'Failed calls to internal services, by service and kind', ['service', 'kind']);
   const queueTokensIssued = metrics.counter('gateway_queue_tokens_issued_total', 'Queue tokens issued (created=false: already queued)', ['created']);
 
-  const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 2, enableAutoPipelining: true });
+  const redis = createRedis(config.REDIS_URL, { maxRetriesPerRequest: 2, enableAutoPipelining: true });
   redis.on('error', (err) => logger.warn({ err }, 'redis error'));
 
   const keys = await loadSigningKeys({ privatePem: config.JWT_PRIVATE_KEY, publicPem: config.JWT_PUBLIC_KEY, keysFile: config.JWT_KEYS_FILE });

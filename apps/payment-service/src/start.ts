@@ -1,11 +1,10 @@
 import { BENCHMARK_COST, OWASP_ARGON2ID, setPasswordCost } from './domain/password';
 import { configurePasswordPool, defaultHashConcurrency } from './use-cases/password-pool';
-import { Redis } from 'ioredis';
 import { TOPIC_PARTITIONS, TOPICS, topicName } from '@concert/contracts';
 import { createDb, createPool, deleteOldInboxRows, startOutboxRelay } from '@concert/db';
 import { migrate } from './data-access/migrations';
 import { createKafka, createKafkaPublisher, createKafkaSubscriber, deadLetterTopic, ensureTopics } from '@concert/messaging';
-import { consumerReady, createInternalClient, createLogger, every, exitNonZero, postgresReady, redisReady, serve, overloadMetrics } from '@concert/service-kit';
+import { consumerReady, createInternalClient, createLogger, createRedis, every, exitNonZero, postgresReady, redisReady, serve, overloadMetrics } from '@concert/service-kit';
 import { createApp } from './app';
 import type { PaymentConfig } from './config';
 import { createBalanceCache } from './data-access/balance.cache';
@@ -41,7 +40,7 @@ export async function start(config: PaymentConfig): Promise<RunningService> {
   }
   const pool = createPool(config.DATABASE_URL, { max: config.DB_POOL_MAX, applicationName: SERVICE, statementTimeoutMs: 30_000 });
   const db = createDb(pool, schema);
-  const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 2, enableOfflineQueue: true });
+  const redis = createRedis(config.REDIS_URL, { maxRetriesPerRequest: 2, enableOfflineQueue: true });
   redis.on('error', (err) => logger.warn({ err }, 'redis error'));
   const metrics = createPaymentMetrics();
   configurePasswordPool({

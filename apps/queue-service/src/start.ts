@@ -1,7 +1,6 @@
-import { Redis } from 'ioredis';
 import { TOPIC_PARTITIONS, TOPICS, topicName } from '@concert/contracts';
 import { createKafka, createKafkaPublisher, createKafkaSubscriber, deadLetterTopic, ensureTopics } from '@concert/messaging';
-import { consumerReady, createLogger, createMetrics, exitNonZero, redisReady, serve, serviceAdmission } from '@concert/service-kit';
+import { consumerReady, createLogger, createMetrics, createRedis, exitNonZero, redisReady, serve, serviceAdmission } from '@concert/service-kit';
 import { createApp } from './app';
 import { leaseMsOf, type QueueServiceConfig } from './config';
 import { tickerLeaseKey } from './data-access/keys';
@@ -22,7 +21,7 @@ export interface StartedQueueService {
 export async function start(config: QueueServiceConfig): Promise<StartedQueueService> {
   const logger = createLogger(SERVICE, config.LOG_LEVEL);
   const metrics = createMetrics(SERVICE);
-  const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 2, enableAutoPipelining: true });
+  const redis = createRedis(config.REDIS_URL, { maxRetriesPerRequest: 2, enableAutoPipelining: true });
 
   const repo = createQueueRepository(redis, {
     keyPrefix: config.REDIS_KEY_PREFIX,

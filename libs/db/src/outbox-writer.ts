@@ -1,3 +1,4 @@
+import { context, propagation } from '@opentelemetry/api';
 import { sql } from 'drizzle-orm';
 import { getTableConfig } from 'drizzle-orm/pg-core';
 import type { OutboxTable } from './outbox-table';
@@ -29,6 +30,10 @@ export async function enqueueEvent<S extends SchemaRecord>(
   e: EnqueueEventInput,
 ): Promise<void> {
   const { schema, name } = getTableConfig(outbox);
+  // The row keeps the trace context of the request that wrote it, so the relay's publish (and the
+  // consumer after it) joins that request's trace however late it runs. No-op without tracing.
+  const headers = { ...e.headers };
+  propagation.inject(context.active(), headers);
   // One round trip: the insert and its NOTIFY in a single statement (a hold or payment is a
   // handful of sequential statements, and each costs a trip through a busy event loop).
   const inserted = tx.$with('inserted').as(
@@ -41,7 +46,7 @@ export async function enqueueEvent<S extends SchemaRecord>(
         type: e.envelope.type,
         topic: e.topic,
         payload: e.envelope,
-        headers: e.headers ?? {},
+        headers,
       })
       .returning({ eventId: outbox.eventId }),
   );

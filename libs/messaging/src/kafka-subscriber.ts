@@ -6,6 +6,7 @@ import { consumerMetrics, type ConsumerState } from './consumer-metrics';
 import type { KafkaClient } from './kafka-client';
 import { deadLetterTopic, parkMessage, PoisonMessage } from './dead-letter';
 import { OffsetCommitter } from './offset-committer';
+import { inConsumerSpan } from './tracing';
 import type { EventPublisher, EventSubscriber, IncomingMessage, SubscribeOptions } from './types';
 
 export interface KafkaSubscriberOptions {
@@ -160,7 +161,7 @@ class KafkaSubscriber implements EventSubscriber {
       for (let attempt = 0; ; attempt++) {
         if (this.stopping || this.failed) throw new Stopping('consumer stopping');
         try {
-          await o.handler(msg);
+          await inConsumerSpan(msg, o.groupId, () => o.handler(msg));
           return;
         } catch (err) {
           if (err instanceof PoisonMessage && !this.opts.deadLetter) {

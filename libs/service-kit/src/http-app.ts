@@ -9,6 +9,7 @@ import { problemFrom, sendProblem } from './problem';
 import { AppError } from './errors';
 import { deadlineMiddleware, type DeadlineOptions } from './deadline';
 import { overloadMetrics } from './overload-metrics';
+import { traceRequests } from './tracing';
 
 export type ReadinessCheck = () => Promise<void>;
 
@@ -34,6 +35,7 @@ export function createHttpApp({ logger, metrics, readiness, bodyLimit = '1mb', d
 
   app.use(requestIdMiddleware);
   app.use(accessLog(logger));
+  app.use(traceRequests);
   app.use(timing(metrics));
   app.use(deadlineMiddleware(deadline));
   app.use(timeToDeadline(metrics, deadline.kindOf ?? (() => 'http')));

@@ -3,6 +3,7 @@ import { INTERNAL_TOKEN_HEADER, REQUEST_ID_HEADER, type Problem } from '@concert
 import { AppError } from './errors';
 import { currentRequestId } from './logger';
 import { currentSignal, DEADLINE_HEADER, remainingMs } from './deadline';
+import { injectTraceContext, inSpan, SpanKind } from './tracing';
 
 export interface InternalResponse<T> {
   status: number;
@@ -38,6 +39,7 @@ export function createInternalClient(baseUrls: string, token: string, timeoutMs 
     return { prefix: url.pathname.replace(/\/$/, ''), pool, downUntil: 0 };
   });
   if (replicas.length === 0) throw new Error('createInternalClient: no base URL');
+  const server = new URL(baseUrls.split(',')[0]!.trim()).host;
   let next = 0;
 
   async function send(method: Method, path: string, headers: Record<string, string>, body?: string): Promise<{ status: number; text: string; retryAfter?: number }> {
@@ -75,7 +77,11 @@ export function createInternalClient(baseUrls: string, token: string, timeoutMs 
     const requestId = currentRequestId();
     if (requestId) h[REQUEST_ID_HEADER] = requestId;
     if (body !== undefined) h['content-type'] = 'application/json';
-    const res = await send(method, path, h, body === undefined ? undefined : JSON.stringify(body));
+    const res = await inSpan(method, { kind: SpanKind.CLIENT, attributes: { 'http.request.method': method, 'url.path': path, 'server.address': server } }, async (span, ctx) => {
+      const r = await send(method, path, injectTraceContext(h, ctx), body === undefined ? undefined : JSON.stringify(body));
+      span.setAttribute('http.response.status_code', r.status);
+      return r;
+    });
     const parsed = parseJson(res.text);
     if (res.status >= 400) {
       const p = parsed as Problem | undefined;

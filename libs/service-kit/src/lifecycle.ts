@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import type { Express } from 'express';
 import type { Logger } from './logger';
+import { stopTracing } from './tracing';
 
 type Closer = () => Promise<unknown> | unknown;
 
@@ -47,6 +48,8 @@ export async function serve(opts: {
           logger.warn({ err }, 'error while closing');
         }
       }
+      // Last: spans of the shutdown itself are exported too (a no-op without tracing).
+      await stopTracing();
       clearTimeout(timer);
       logger.info('stopped');
     })();

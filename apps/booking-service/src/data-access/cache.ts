@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import type { Logger } from '@concert/service-kit';
+import { deleteKeys, type Logger } from '@concert/service-kit';
 
 export const cacheKeys = {
   concertList: 'cache:concerts:list',
@@ -54,7 +54,7 @@ export class ReadThroughCache {
   async evict(...keys: string[]): Promise<void> {
     for (const k of keys) this.inflight.delete(k);
     try {
-      await this.o.redis.del(...keys);
+      await deleteKeys(this.o.redis, keys);
     } catch (err) {
       this.o.logger.warn({ err, keys }, 'cache eviction failed; entries live until their TTL');
     }

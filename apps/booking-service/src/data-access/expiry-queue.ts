@@ -1,6 +1,6 @@
 import { Queue, Worker } from 'bullmq';
-import { Redis } from 'ioredis';
-import type { Logger } from '@concert/service-kit';
+import type { Redis } from 'ioredis';
+import { createRedis, type Logger } from '@concert/service-kit';
 
 export const EXPIRY_QUEUE = 'reservation-expiry';
 
@@ -9,7 +9,7 @@ export interface ExpiryJobData {
 }
 
 /** BullMQ needs a connection that retries forever instead of failing commands. */
-export const bullConnection = (url: string) => new Redis(url, { maxRetriesPerRequest: null, lazyConnect: false });
+export const bullConnection = (url: string) => createRedis(url, { maxRetriesPerRequest: null, lazyConnect: false });
 
 // Why a margin: the job must not fire before the database's clock passes reserved_until.
 const FIRE_MARGIN_MS = 25;

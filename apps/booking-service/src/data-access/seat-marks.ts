@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { Logger } from '@concert/service-kit';
+import { deleteKeys, type Logger } from '@concert/service-kit';
 
 /**
  * "This seat is taken" marks in Redis, so the crowd that loses a seat is answered without a
@@ -23,7 +23,7 @@ export async function markTaken(redis: Redis, concertId: string, seatNumber: num
 
 export async function clearTakenMarks(redis: Redis, seats: Array<{ concertId: string; seatNumber: number }>, logger: Logger) {
   if (seats.length === 0) return;
-  await redis.del(...seats.map((s) => key(s.concertId, s.seatNumber))).catch((err: unknown) => {
+  await deleteKeys(redis, seats.map((s) => key(s.concertId, s.seatNumber))).catch((err: unknown) => {
     logger.warn({ err }, 'could not clear seat marks; they lapse within their TTL');
   });
 }

@@ -142,18 +142,15 @@ export function createQueueRepository(redis: Redis, opts: { keyPrefix: string; d
       const ids = await redis.smembers(concertsKey(keyPrefix));
       if (ids.length === 0) return [];
       const now = Date.now();
-      const pipe = redis.pipeline();
-      for (const id of ids) {
-        const k = keysOf(id);
-        pipe.zcard(k.waiting);
-        pipe.zcount(k.active, `(${now}`, '+inf');
-      }
-      const res = (await pipe.exec()) ?? [];
-      return ids.map((concertId, i) => ({
-        concertId,
-        waiting: Number(res[2 * i]?.[1] ?? 0),
-        active: Number(res[2 * i + 1]?.[1] ?? 0),
-      }));
+      // Not one pipeline: on a Redis Cluster the concerts live in different slots. The client
+      // auto-pipelines these calls, so a single server still gets one round trip.
+      return Promise.all(
+        ids.map(async (concertId) => {
+          const k = keysOf(concertId);
+          const [waiting, active] = await Promise.all([redis.zcard(k.waiting), redis.zcount(k.active, `(${now}`, '+inf')]);
+          return { concertId, waiting, active };
+        }),
+      );
     },
   };
 }
