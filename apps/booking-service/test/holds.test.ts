@@ -194,7 +194,11 @@ describe('seat taken marks (Redis)', () => {
 
 describe('a hold refused or answered late never makes a seat unwinnable', () => {
   /** A hold as the gateway sends it: with what is left of the caller's deadline. */
-  async function holdWithin(svc: RunningBookingService, deadlineMs: number, body: { userId: string; concertId: string; seatNumber: number }) {
+  async function holdWithin(
+    svc: RunningBookingService,
+    deadlineMs: number,
+    body: { userId: string; concertId: string; seatNumber: number; inDoubt?: boolean },
+  ) {
     const res = await fetch(`${svc.url}/internal/reservations`, {
       method: 'POST',
       headers: { [INTERNAL_TOKEN_HEADER]: TOKEN, 'content-type': 'application/json', [DEADLINE_HEADER]: String(deadlineMs) },
@@ -216,18 +220,21 @@ describe('a hold refused or answered late never makes a seat unwinnable', () => 
     };
   }
 
-  it('a fan whose hold committed but whose answer was lost gets that hold again, on either replica, even at the hold limit', async () => {
+  it('a fan whose hold committed but whose answer was lost gets that hold again when retrying in doubt, on either replica, even at the hold limit', async () => {
     const c = await openConcert(a1, { totalSeats: 10 });
     const fan = newUser();
     const held = await Promise.all([1, 2, 3, 4].map((seatNumber) => a1.post('/internal/reservations', { userId: fan, concertId: c.id, seatNumber })));
     expect(held.map((r) => r.status)).toEqual([201, 201, 201, 201]);
 
-    // The answer for seat 2 never reached the fan (say the gateway had answered 503): the retry, on
-    // the replica that set the Redis mark or on the other, is the same hold, not a refusal.
+    // The answer for seat 2 never reached the fan (the gateway answered 503 and says so on the
+    // retry): the retry, on the replica that set the Redis mark or on the other, is the same hold.
     for (const a of [a1, a2]) {
-      const again = await a.post('/internal/reservations', { userId: fan, concertId: c.id, seatNumber: 2 });
+      const again = await a.post('/internal/reservations', { userId: fan, concertId: c.id, seatNumber: 2, inDoubt: true });
       expect([again.status, again.body.id]).toEqual([201, held[1]!.body.id]);
     }
+    // Without that, asking again for one's own seat is refused as before.
+    const repeated = await a1.post('/internal/reservations', { userId: fan, concertId: c.id, seatNumber: 2 });
+    expect([repeated.status, repeated.body.code]).toEqual([409, 'SEAT_UNAVAILABLE']);
     expect(await seatRows(one, c.id, 2)).toEqual([{ status: 'TEMPORARILY_RESERVED' }]);
     // Everybody else is still refused, and the fan's limit still counts each seat once.
     const other = await a2.post('/internal/reservations', { userId: newUser(), concertId: c.id, seatNumber: 2 });
@@ -261,7 +268,7 @@ describe('a hold refused or answered late never makes a seat unwinnable', () => 
     const stranger = await a2.post('/internal/reservations', { userId: newUser(), concertId: c.id, seatNumber: 2 });
     expect([stranger.status, stranger.body.code]).toEqual([409, 'SEAT_UNAVAILABLE']);
     // The gateway answered the first attempt 503 and the fan retried at once, on the other replica.
-    const retry = holdWithin(two, 5000, { userId: fan, concertId: c.id, seatNumber: 2 });
+    const retry = holdWithin(two, 5000, { userId: fan, concertId: c.id, seatNumber: 2, inDoubt: true });
     await new Promise((r) => setTimeout(r, 350));
     await stall.free();
     expect((await first).status).toBe(503);

@@ -14,7 +14,8 @@ import { toReservation } from './views';
 
 export const seatLockKey = (concertId: string, seatNumber: number) => `lock:seat:{${concertId}}:${seatNumber}`;
 
-type HoldRequest = { userId: string; concertId: string; seatNumber: number };
+/** `inDoubt`: the fan's earlier request for this seat got no answer (see the contract). */
+type HoldRequest = { userId: string; concertId: string; seatNumber: number; inDoubt?: boolean };
 type HoldResult =
   | 'ok'
   | 'repeated'
@@ -65,10 +66,11 @@ interface Held {
  * before anything is locked; the Redis shortcuts shed the crowd on a hot seat; the conditional
  * UPDATE and the partial unique index are what make a double hold impossible, with or without Redis.
  *
- * Asking again for a seat one already holds answers that hold again (201, the same reservation):
- * a hold can commit just as its caller stops waiting (deadline, 503), and the fan's retry must
- * then get the hold it has, not SEAT_UNAVAILABLE for a seat nobody else can win. So neither
- * Redis shortcut refuses the seat's own holder: the taken mark and the seat lock name the fan.
+ * A hold can commit just as its caller stops waiting (deadline, 503). The gateway then sends the
+ * fan's retry `inDoubt`, and it is answered with the hold the fan already has (201, the same
+ * reservation), not SEAT_UNAVAILABLE for a seat nobody else can win; a fan asking again for a
+ * seat they hold without that is refused as before. So no Redis shortcut refuses the seat's own
+ * holder: the taken mark names the holder, and the seat lock the fan whose attempt holds it.
  */
 export async function holdSeat(d: BookingDeps, req: HoldRequest): Promise<Reservation> {
   const count = (result: HoldResult) => d.metrics.holds.inc({ result });
@@ -98,7 +100,7 @@ async function holdInTransaction(d: BookingDeps, req: HoldRequest, price: string
     return await withTransaction(d.db, async (tx) => {
       await lockUserHolds(tx, req.userId, req.concertId);
       // Under the fan's lock: a hold of theirs still committing is seen here once it has.
-      const mine = await findActiveHold(tx, req);
+      const mine = req.inDoubt ? await findActiveHold(tx, req) : undefined;
       if (mine) return { row: mine, created: false };
       if (!canHoldMore(await countActiveHolds(tx, req.userId, req.concertId), d.config.MAX_HOLDS_PER_USER)) {
         throw new HoldRefused('HOLD_LIMIT_REACHED', req, `at most ${d.config.MAX_HOLDS_PER_USER} seats may be held at once`);
@@ -122,7 +124,7 @@ async function holdInTransaction(d: BookingDeps, req: HoldRequest, price: string
       });
       // Commit only while the caller still waits: past its deadline the gateway has answered
       // 503, so roll back and leave the seat to the retry. A commit that still lands after the
-      // answer is what the fan's own hold above is found for.
+      // answer is what the in-doubt retry above finds.
       checkDeadline('hold', 50);
       return { row: r, created: true };
     });
@@ -170,7 +172,7 @@ async function seatLock(d: BookingDeps, req: HoldRequest): Promise<() => Promise
   try {
     const release = await tryLock(d.redis, key, d.config.SEAT_LOCK_TTL_MS, req.userId);
     if (release) return release;
-    if (await lockedBy(d.redis, key, req.userId)) return none;
+    if (req.inDoubt && (await lockedBy(d.redis, key, req.userId))) return none;
   } catch (err) {
     d.logger.warn({ err }, 'seat lock unavailable; relying on the database alone');
     return none;
