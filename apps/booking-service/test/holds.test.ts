@@ -233,7 +233,9 @@ describe('a hold refused or answered late never makes a seat unwinnable', () => 
       expect([again.status, again.body.id]).toEqual([201, held[1]!.body.id]);
     }
     // Without that, asking again for one's own seat is refused as before.
-    const repeated = await a1.post('/internal/reservations', { userId: fan, concertId: c.id, seatNumber: 2 });
+    const solo = newUser();
+    expect((await a1.post('/internal/reservations', { userId: solo, concertId: c.id, seatNumber: 6 })).status).toBe(201);
+    const repeated = await a2.post('/internal/reservations', { userId: solo, concertId: c.id, seatNumber: 6 });
     expect([repeated.status, repeated.body.code]).toEqual([409, 'SEAT_UNAVAILABLE']);
     expect(await seatRows(one, c.id, 2)).toEqual([{ status: 'TEMPORARILY_RESERVED' }]);
     // Everybody else is still refused, and the fan's limit still counts each seat once.
