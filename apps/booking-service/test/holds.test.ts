@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DomainError } from '@concert/contracts';
+import { DomainError, INTERNAL_TOKEN_HEADER } from '@concert/contracts';
+import { DEADLINE_HEADER } from '@concert/service-kit';
 import type { RunningBookingService } from '../src/start';
 import { holdSeat } from '../src/use-cases/holds';
-import { api, newUser, openConcert, startBooking, testNamespace, type Api } from './support';
+import { api, newUser, openConcert, startBooking, testNamespace, TOKEN, type Api } from './support';
 
 const ns = testNamespace();
 let one: RunningBookingService;
@@ -188,5 +189,93 @@ describe('seat taken marks (Redis)', () => {
     expect(cancelled.status).toBe(200);
     const again = await a1.post('/internal/reservations', { userId: newUser(), concertId: c.id, seatNumber: 1 });
     expect(again.status).toBe(201);
+  });
+});
+
+describe('a hold refused or answered late never makes a seat unwinnable', () => {
+  /** A hold as the gateway sends it: with what is left of the caller's deadline. */
+  async function holdWithin(
+    svc: RunningBookingService,
+    deadlineMs: number,
+    body: { userId: string; concertId: string; seatNumber: number; inDoubt?: boolean },
+  ) {
+    const res = await fetch(`${svc.url}/internal/reservations`, {
+      method: 'POST',
+      headers: { [INTERNAL_TOKEN_HEADER]: TOKEN, 'content-type': 'application/json', [DEADLINE_HEADER]: String(deadlineMs) },
+      body: JSON.stringify(body),
+    });
+    return { status: res.status, retryAfter: res.headers.get('retry-after'), body: (await res.json()) as { id?: string; code?: string } };
+  }
+
+  /** Holds the seat's row lock in a transaction of our own, so a hold stalls on it until `free()`. */
+  async function stallSeat(concertId: string, seatNumber: number) {
+    const client = await one.deps.db.$client.connect();
+    await client.query('BEGIN');
+    await client.query('SELECT 1 FROM booking.seats WHERE concert_id = $1 AND seat_number = $2 FOR UPDATE', [concertId, seatNumber]);
+    return {
+      free: async () => {
+        await client.query('ROLLBACK');
+        client.release();
+      },
+    };
+  }
+
+  it('a fan whose hold committed but whose answer was lost gets that hold again when retrying in doubt, on either replica, even at the hold limit', async () => {
+    const c = await openConcert(a1, { totalSeats: 10 });
+    const fan = newUser();
+    const held = await Promise.all([1, 2, 3, 4].map((seatNumber) => a1.post('/internal/reservations', { userId: fan, concertId: c.id, seatNumber })));
+    expect(held.map((r) => r.status)).toEqual([201, 201, 201, 201]);
+
+    // The answer for seat 2 never reached the fan (the gateway answered 503 and says so on the
+    // retry): the retry, on the replica that set the Redis mark or on the other, is the same hold.
+    for (const a of [a1, a2]) {
+      const again = await a.post('/internal/reservations', { userId: fan, concertId: c.id, seatNumber: 2, inDoubt: true });
+      expect([again.status, again.body.id]).toEqual([201, held[1]!.body.id]);
+    }
+    // Without that, asking again for one's own seat is refused as before.
+    const solo = newUser();
+    expect((await a1.post('/internal/reservations', { userId: solo, concertId: c.id, seatNumber: 6 })).status).toBe(201);
+    const repeated = await a2.post('/internal/reservations', { userId: solo, concertId: c.id, seatNumber: 6 });
+    expect([repeated.status, repeated.body.code]).toEqual([409, 'SEAT_UNAVAILABLE']);
+    expect(await seatRows(one, c.id, 2)).toEqual([{ status: 'TEMPORARILY_RESERVED' }]);
+    // Everybody else is still refused, and the fan's limit still counts each seat once.
+    const other = await a2.post('/internal/reservations', { userId: newUser(), concertId: c.id, seatNumber: 2 });
+    expect([other.status, other.body.code]).toEqual([409, 'SEAT_UNAVAILABLE']);
+    const fifth = await a2.post('/internal/reservations', { userId: fan, concertId: c.id, seatNumber: 5 });
+    expect([fifth.status, fifth.body.code]).toEqual([409, 'HOLD_LIMIT_REACHED']);
+  });
+
+  it('a hold whose deadline passes mid-way is refused with 503 and leaves nothing: no row, no mark, the seat is won next', async () => {
+    const c = await openConcert(a1, { totalSeats: 3 });
+    const stall = await stallSeat(c.id, 1);
+    const late = holdWithin(one, 300, { userId: newUser(), concertId: c.id, seatNumber: 1 });
+    await new Promise((r) => setTimeout(r, 500));
+    await stall.free();
+    const refused = await late;
+    expect([refused.status, refused.body.code]).toEqual([503, 'DEADLINE_EXCEEDED']);
+    expect(Number(refused.retryAfter)).toBeGreaterThanOrEqual(1);
+    expect(await seatRows(one, c.id, 1)).toEqual([]);
+    expect(await one.deps.redis.exists(`seat:taken:{${c.id}}:1`)).toBe(0);
+    const next = await a2.post('/internal/reservations', { userId: newUser(), concertId: c.id, seatNumber: 1 });
+    expect(next.status).toBe(201);
+  });
+
+  it("the fan's retry while its first attempt still runs (and then misses its deadline) wins the seat; strangers are refused", async () => {
+    const c = await openConcert(a1, { totalSeats: 3 });
+    const fan = newUser();
+    const stall = await stallSeat(c.id, 2);
+    // The first attempt takes the seat's Redis lock, then waits on the row past its deadline.
+    const first = holdWithin(one, 300, { userId: fan, concertId: c.id, seatNumber: 2 });
+    await new Promise((r) => setTimeout(r, 150));
+    const stranger = await a2.post('/internal/reservations', { userId: newUser(), concertId: c.id, seatNumber: 2 });
+    expect([stranger.status, stranger.body.code]).toEqual([409, 'SEAT_UNAVAILABLE']);
+    // The gateway answered the first attempt 503 and the fan retried at once, on the other replica.
+    const retry = holdWithin(two, 5000, { userId: fan, concertId: c.id, seatNumber: 2, inDoubt: true });
+    await new Promise((r) => setTimeout(r, 350));
+    await stall.free();
+    expect((await first).status).toBe(503);
+    const won = await retry;
+    expect(won.status, JSON.stringify(won.body)).toBe(201);
+    expect(await seatRows(one, c.id, 2)).toEqual([{ status: 'TEMPORARILY_RESERVED' }]);
   });
 });

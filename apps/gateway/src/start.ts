@@ -5,6 +5,7 @@ import { loadSigningKeys } from './auth/keys';
 import { createAuthentication } from './auth/middleware';
 import { createTokenService } from './auth/tokens';
 import { listenPort, type GatewayConfig } from './config';
+import { createHoldsInDoubtRepository } from './data-access/holds-in-doubt.repository';
 import { createPaidGraceRepository } from './data-access/paid-grace.repository';
 import { withQueueReader } from './data-access/queue-reader';
 import { bookingApi, paymentApi, queueApi, type Services } from './data-access/services';
@@ -62,6 +63,7 @@ export async function start(config: GatewayConfig, opts: { logger?: Logger } = {
     tokens,
     sessions,
     paidGrace: createPaidGraceRepository(redis),
+    holdsInDoubt: createHoldsInDoubtRepository(redis),
     limits,
     authenticate,
     queueTokensIssued,

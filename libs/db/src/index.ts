@@ -1,6 +1,6 @@
 export { createPool, createDb, sessionTimeouts, SESSION_TIMEOUT_DEFAULTS, type Db, type Tx, type PoolOptions, type SchemaRecord } from './pool';
 export { withTransaction, type TransactionOptions } from './transaction';
-export { pgErrorCode, isRetryableTxError, PG_UNIQUE_VIOLATION, PG_SERIALIZATION_FAILURE, PG_DEADLOCK_DETECTED } from './pg-errors';
+export { pgErrorCode, isRetryableTxError, isConnectionLost, PG_UNIQUE_VIOLATION, PG_SERIALIZATION_FAILURE, PG_DEADLOCK_DETECTED } from './pg-errors';
 export { findMigrationsFolder, runMigrations, type MigrationOptions } from './migrations';
 export { outboxTable, OUTBOX_STATUSES, type OutboxTable, type OutboxStatus } from './outbox-table';
 export { inboxTable, type InboxTable } from './inbox-table';

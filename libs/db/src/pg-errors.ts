@@ -16,3 +16,19 @@ export function isRetryableTxError(err: unknown): boolean {
   const code = pgErrorCode(err);
   return code === PG_SERIALIZATION_FAILURE || code === PG_DEADLOCK_DETECTED;
 }
+
+/**
+ * The connection itself failed (server shut down or crashed, socket reset, connection refused),
+ * as opposed to a statement the server refused: the connection must not be used again.
+ */
+export function isConnectionLost(err: unknown): boolean {
+  for (let e: unknown = err, depth = 0; e && typeof e === 'object' && depth < 5; depth++) {
+    const { code, message } = e as { code?: unknown; message?: unknown };
+    // Socket errors (ECONNRESET, EPIPE, ECONNREFUSED…): no SQLSTATE class starts with E.
+    if (typeof code === 'string' && /^E[A-Z]{3,}$/.test(code)) return true;
+    if (typeof message === 'string' && /Connection terminated|not queryable/.test(message)) return true;
+    e = (e as { cause?: unknown }).cause;
+  }
+  const code = pgErrorCode(err);
+  return code !== undefined && (code.startsWith('08') || code === '57P01' || code === '57P02' || code === '57P03');
+}

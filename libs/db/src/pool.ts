@@ -58,6 +58,13 @@ export function createPool(url: string, opts: PoolOptions = {}): pg.Pool {
   });
   // Why: an idle client losing its connection emits 'error' on the pool; unhandled it kills the process.
   pool.on('error', () => undefined);
+  // Why: pg-pool listens for a client's 'error' only while the client is idle. One whose server
+  // goes away while it is checked out (a transaction in flight when Postgres stops) emits its
+  // 'error' to nobody, and an unhandled 'error' event kills the process: a database outage must
+  // only fail the work in hand (its query rejects; withTransaction discards the connection).
+  pool.on('connect', (client) => {
+    client.on('error', () => undefined);
+  });
   return pool;
 }
 

@@ -1,4 +1,6 @@
-import { isRetryableTxError } from './pg-errors';
+import { drizzle } from 'drizzle-orm/node-postgres';
+import type pg from 'pg';
+import { isConnectionLost, isRetryableTxError } from './pg-errors';
 import type { Db, SchemaRecord, Tx } from './pool';
 
 export interface TransactionOptions {
@@ -14,12 +16,39 @@ export async function withTransaction<S extends SchemaRecord, T>(
   opts: TransactionOptions = {},
 ): Promise<T> {
   const retries = opts.retries ?? 3;
+  const config = opts.isolationLevel ? { isolationLevel: opts.isolationLevel } : undefined;
   for (let attempt = 0; ; attempt++) {
     try {
-      return await db.transaction(fn, opts.isolationLevel ? { isolationLevel: opts.isolationLevel } : undefined);
+      return await onOwnConnection(db, (conn) => conn.transaction(fn, config));
     } catch (err) {
       if (attempt >= retries || !isRetryableTxError(err)) throw err;
       await new Promise((r) => setTimeout(r, 5 + Math.random() * 20 * (attempt + 1)));
     }
+  }
+}
+
+/**
+ * Runs `work` on one pooled connection that is always given back, and discarded when it broke.
+ * Why not drizzle's db.transaction (0.45): it checks the connection out itself and never gives
+ * it back when `begin` fails, as it does on a connection the server has just terminated. Every
+ * such failure then costs the pool a slot for good, and once all are gone every query waits for
+ * connectionTimeoutMillis and fails: after a database outage the service would never recover.
+ */
+async function onOwnConnection<S extends SchemaRecord, T>(db: Db<S>, work: (conn: Db<S>) => Promise<T>): Promise<T> {
+  const client = await db.$client.connect();
+  let lost: Error | undefined;
+  const onError = (err: Error) => {
+    lost ??= err;
+  };
+  client.on('error', onError);
+  try {
+    return await work(drizzle({ client, schema: db._.fullSchema }) as unknown as Db<S>);
+  } catch (err) {
+    if (isConnectionLost(err)) lost ??= err instanceof Error ? err : new Error(String(err));
+    throw err;
+  } finally {
+    client.removeListener('error', onError);
+    // With an error the pool closes the connection instead of handing it out again.
+    (client as pg.PoolClient).release(lost);
   }
 }

@@ -1,7 +1,9 @@
 import { testDatabaseUrl } from '@concert/testing';
+import type { Socket } from 'node:net';
 import type pg from 'pg';
+import { sql } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createPool, SESSION_TIMEOUT_DEFAULTS } from '../src';
+import { createDb, createPool, SESSION_TIMEOUT_DEFAULTS, withTransaction } from '../src';
 
 describe('pool sessions carry server-side timeouts', () => {
   let pool: pg.Pool | undefined;
@@ -31,5 +33,46 @@ describe('pool sessions carry server-side timeouts', () => {
     await expect(client.query('SELECT 1')).rejects.toThrow();
     client.release(true);
     expect((await pool.query<{ one: number }>('SELECT 1 AS one')).rows[0]!.one).toBe(1);
+  });
+});
+
+describe('a connection lost under a transaction (the database went away)', () => {
+  let pool: pg.Pool | undefined;
+  afterEach(async () => {
+    await pool?.end();
+    pool = undefined;
+  });
+
+  /** Cuts the socket of the next connection the pool hands out, as a database stopping does. */
+  const cutNextCheckout = (p: pg.Pool) =>
+    p.once('acquire', (client) => (client as unknown as { connection: { stream: Socket } }).connection.stream.destroy());
+
+  it('fails only that transaction: no crash, and the pool slot comes back (begin failed)', async () => {
+    // One slot, a short wait for it: a slot lost for good shows as the next transaction timing out.
+    pool = createPool(await testDatabaseUrl(), { max: 1 });
+    (pool.options as { connectionTimeoutMillis?: number }).connectionTimeoutMillis = 2000;
+    const db = createDb(pool, {});
+    cutNextCheckout(pool);
+    await expect(withTransaction(db, (tx) => tx.execute(sql`select 1`))).rejects.toThrow();
+    const after = await withTransaction(db, (tx) => tx.execute(sql`select 1 as one`));
+    expect(after.rows[0]).toEqual({ one: 1 });
+  });
+
+  it('fails only that transaction when the connection dies between two statements', async () => {
+    const url = await testDatabaseUrl();
+    pool = createPool(url, { max: 1 });
+    (pool.options as { connectionTimeoutMillis?: number }).connectionTimeoutMillis = 2000;
+    const db = createDb(pool, {});
+    const failed = withTransaction(db, async (tx) => {
+      const { rows } = await tx.execute<{ pid: number }>(sql`select pg_backend_pid() as pid`);
+      // The server ends this session while the transaction waits on something else.
+      const admin = createPool(url, { max: 1 });
+      await admin.query('select pg_terminate_backend($1)', [rows[0]!.pid]).finally(() => admin.end());
+      await new Promise((r) => setTimeout(r, 300));
+      await tx.execute(sql`select 1`);
+    });
+    await expect(failed).rejects.toThrow();
+    const after = await withTransaction(db, (tx) => tx.execute(sql`select 1 as one`));
+    expect(after.rows[0]).toEqual({ one: 1 });
   });
 });

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { testRedisUrl, sleep } from '@concert/testing';
-import { tryLock } from '../src';
+import { lockedBy, tryLock } from '../src';
 
 let redis: Redis;
 afterAll(async () => {
@@ -23,5 +23,19 @@ describe('tryLock (real Redis)', () => {
     expect(await redis.exists(key)).toBe(1);
     await second?.();
     expect(await redis.exists(key)).toBe(0);
+  });
+});
+
+describe('lockedBy (real Redis)', () => {
+  it('tells the owner named at tryLock from anybody else, and nobody once released', async () => {
+    redis ??= new Redis(await testRedisUrl());
+    const key = `lock:test:${randomUUID()}`;
+    const release = await tryLock(redis, key, 5000, 'fan-1');
+    expect(release).not.toBeNull();
+    expect(await lockedBy(redis, key, 'fan-1')).toBe(true);
+    expect(await lockedBy(redis, key, 'fan-2')).toBe(false);
+    expect(await lockedBy(redis, key, 'fan')).toBe(false);
+    await release?.();
+    expect(await lockedBy(redis, key, 'fan-1')).toBe(false);
   });
 });

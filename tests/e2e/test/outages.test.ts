@@ -150,10 +150,7 @@ describe('outages of minutes strand nothing', () => {
     BROKER_OUTAGE_MS + 300_000,
   );
 
-  // Quarantined: in CI (fresh clone, 2026-12-02) payment-service was no longer running after the
-  // 60 s Postgres outage (line 'expect(payment.every((p) => p.running))'): a process that should wait
-  // for its database exits instead. Open defect of issue 9; un-skip once the service survives it.
-  it.skip(
+  it(
     'Postgres down for 60 s with events waiting to be consumed: the consumers resume by themselves and nothing is lost',
     async () => {
       const concert = await openConcert(api, { seats: 20, price: PRICE });

@@ -95,10 +95,7 @@ describe('overload is designed: storms are shed early and cleanly', () => {
     expect(idleCpu).toBeLessThan(1.5);
   });
 
-  // Quarantined: passed on its own run, but in a fresh-clone CI run (2026-12-02) only 48 of 50 seats
-  // were won: a hold refused with 503 (deadline/overload) can leave its seat unwinnable for the retry
-  // (Redis taken mark or a write after the refusal). Open defect of issue 9; un-skip once fixed.
-  it.skip('hold storm: 2,000 holds at once on a 50-seat concert → exactly 50 winners; every refusal a clean 409 or 503 + Retry-After', async () => {
+  it('hold storm: 2,000 holds at once on a 50-seat concert → exactly 50 winners; every refusal a clean 409 or 503 + Retry-After', async () => {
     expect(fans.every((f) => f.token)).toBe(true);
     const concert = await openConcert(api, { seats: 50, policy: { admitPerSecond: 1000, maxActive: 1000, activeTtlSeconds: 600 } });
     const queueTokens: string[] = [];

@@ -27,6 +27,27 @@ export async function countActiveHolds(tx: Tx<BookingSchema>, userId: string, co
   return row?.n ?? 0;
 }
 
+/** This user's live hold on this seat, if any: a hold repeated after its answer was lost finds it. */
+export async function findActiveHold(
+  tx: Tx<BookingSchema>,
+  h: { userId: string; concertId: string; seatNumber: number },
+): Promise<ReservationRow | undefined> {
+  const [row] = await tx
+    .select()
+    .from(reservations)
+    .where(
+      and(
+        eq(reservations.userId, h.userId),
+        eq(reservations.concertId, h.concertId),
+        eq(reservations.seatNumber, h.seatNumber),
+        eq(reservations.status, 'TEMPORARILY_RESERVED'),
+        gt(reservations.reservedUntil, sql`now()`),
+      ),
+    )
+    .limit(1);
+  return row;
+}
+
 /** The hold's clock is the database's: reserved_at = now(), reserved_until = now() + hold. */
 export async function insertHold(
   tx: Tx<BookingSchema>,

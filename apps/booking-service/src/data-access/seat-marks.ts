@@ -7,16 +7,30 @@ import { deleteKeys, type Logger } from '@concert/service-kit';
  * held a moment ago: it is set after a hold commits (for the hold's life) or after the database
  * refused a hold (for a second), and deleted after every expiry or cancel commits. Correctness
  * never depends on it: a missing mark falls through to the database.
+ *
+ * A mark names the seat's holder and refuses everybody else: the holder's own request always goes
+ * on to the database, which hands back the hold it already has. Why: a hold can commit after its
+ * caller gave up waiting (deadline, 503); its retry must then find the hold, not a refusal.
  */
 const key = (concertId: string, seatNumber: number) => `seat:taken:{${concertId}}:${seatNumber}`;
 export const REFUSED_MARK_MS = 1000;
 
-export async function isMarkedTaken(redis: Redis, concertId: string, seatNumber: number): Promise<boolean> {
-  return (await redis.exists(key(concertId, seatNumber))) === 1;
+/** Holder recorded for a seat whose holder is unknown (sold, or an older mark): refuses everybody. */
+const NOBODY = '-';
+
+/** True when the seat is marked taken by someone other than `userId`. */
+export async function isTakenByAnother(redis: Redis, concertId: string, seatNumber: number, userId: string): Promise<boolean> {
+  const holder = await redis.get(key(concertId, seatNumber));
+  return holder !== null && holder !== userId;
 }
 
-export async function markTaken(redis: Redis, concertId: string, seatNumber: number, ttlMs: number, logger: Logger) {
-  await redis.set(key(concertId, seatNumber), '1', 'PX', ttlMs).catch((err: unknown) => {
+/** Marks the seat taken by `holder` (null: by nobody who may hold it again, e.g. sold). */
+export async function markTaken(
+  redis: Redis,
+  m: { concertId: string; seatNumber: number; holder: string | null; ttlMs: number },
+  logger: Logger,
+) {
+  await redis.set(key(m.concertId, m.seatNumber), m.holder ?? NOBODY, 'PX', m.ttlMs).catch((err: unknown) => {
     logger.warn({ err }, 'could not mark a seat taken');
   });
 }

@@ -58,6 +58,15 @@ export async function takeSeat(
   return row;
 }
 
+/** Who holds the seat now (null when nobody may hold it again: sold, or not held), for the taken mark. */
+export async function seatHolder(tx: Tx<BookingSchema>, concertId: string, seatNumber: number): Promise<string | null> {
+  const [row] = await tx
+    .select({ holder: seats.tempReservedBy })
+    .from(seats)
+    .where(and(eq(seats.concertId, concertId), eq(seats.seatNumber, seatNumber)));
+  return row?.holder ?? null;
+}
+
 /** Back to AVAILABLE, only if it is still held (never un-sells a RESERVED seat). */
 export async function releaseSeat(tx: Tx<BookingSchema>, seatId: string): Promise<void> {
   await tx

@@ -40,7 +40,7 @@ export function bookingApi(up: Upstream, concertCacheMs: number) {
       concerts.forget(id);
       return r;
     },
-    createReservation: async (body: { userId: string; concertId: string; seatNumber: number }) =>
+    createReservation: async (body: { userId: string; concertId: string; seatNumber: number; inDoubt?: boolean }) =>
       (await up.post<Reservation>('/internal/reservations', body)).body,
     getReservation: async (id: string, userId: string) =>
       (await up.get<Reservation>(`/internal/reservations/${enc(id)}?userId=${enc(userId)}`)).body,

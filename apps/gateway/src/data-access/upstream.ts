@@ -1,14 +1,5 @@
-import {
-  BrokenCircuitError,
-  BulkheadRejectedError,
-  bulkhead,
-  circuitBreaker,
-  handleWhen,
-  IsolatedCircuitError,
-  SamplingBreaker,
-  wrap,
-} from 'cockatiel';
-import { AppError, createInternalClient, UpstreamProblem, type Logger } from '@concert/service-kit';
+import { BrokenCircuitError, circuitBreaker, handleWhen, IsolatedCircuitError, SamplingBreaker } from 'cockatiel';
+import { Admission, AppError, createInternalClient, UpstreamProblem, type Logger } from '@concert/service-kit';
 import type { Counter } from 'prom-client';
 
 export type UpstreamName = 'queue' | 'booking' | 'payment' | 'payment-auth';
@@ -16,7 +7,8 @@ export type UpstreamName = 'queue' | 'booking' | 'payment' | 'payment-auth';
 export interface UpstreamResilience {
   /** Calls in flight to this upstream at once (bulkhead) … */
   maxConcurrent: number;
-  /** … and calls waiting for one of those slots; beyond that: 503 OVERLOADED at once. */
+  /** … and calls waiting for one of those slots; beyond that: 503 OVERLOADED at once. A waiting
+   *  call whose deadline passes (or whose client hangs up) leaves with 503 and is never made. */
   maxQueued: number;
   /** How long an open circuit refuses calls before one test call goes through. */
   halfOpenAfterMs: number;
@@ -32,8 +24,11 @@ const SHED_CODES = new Set(['OVERLOADED', 'DEADLINE_EXCEEDED']);
  * its Retry-After; anything else it does (5xx, garbage, timeout, refused connection) becomes
  * 503 UPSTREAM_UNAVAILABLE, never a 500 from the gateway.
  *
- * In front of it (cockatiel): a bulkhead, so one slow service cannot take every gateway slot,
- * and a circuit breaker that opens when half the calls of the last 10 s failed (with enough
+ * In front of it: a bulkhead (service-kit's Admission), so one slow service cannot take every
+ * gateway slot; unlike cockatiel's, its queue drops a call whose deadline passed while it waited
+ * (503 + Retry-After) instead of making it late, and a call runs in its own request's context
+ * (deadline, abort signal, request id), not in that of the call that freed the slot. Then
+ * (cockatiel) a circuit breaker that opens when half the calls of the last 10 s failed (with enough
  * traffic to judge), so a failing service gets a pause instead of a hammering. Only failures
  * open it: 4xx answers and the service's own shedding do not. GETs, and only GETs (idempotent),
  * are retried once on failure, within a retry budget of 10% of calls, so retries cannot storm.
@@ -53,7 +48,12 @@ export function createUpstream(
   );
   breaker.onBreak(() => deps.logger.warn({ upstream: name }, 'circuit opened: calls refused for a moment'));
   breaker.onReset(() => deps.logger.info({ upstream: name }, 'circuit closed again'));
-  const policy = wrap(bulkhead(resilience.maxConcurrent, resilience.maxQueued), breaker);
+  const slots = new Admission({
+    kind: `upstream ${name}`,
+    limit: resilience.maxConcurrent,
+    maxQueue: resilience.maxQueued,
+    maxQueueDelayMs: timeoutMs,
+  });
   const budget = retryBudget(0.1, 20);
 
   async function attempt<T>(op: () => Promise<{ status: number; body: T }>): Promise<{ status: number; body: T }> {
@@ -83,15 +83,29 @@ export function createUpstream(
     }
   }
 
+  /** One call under a bulkhead slot; refused with 503 before any call when none frees up in time. */
+  async function slotted<T>(op: () => Promise<{ status: number; body: T }>): Promise<{ status: number; body: T }> {
+    let permit;
+    try {
+      permit = await slots.acquire();
+    } catch (err) {
+      const full = err instanceof AppError && err.code === 'OVERLOADED';
+      deps.errors.inc({ service: name, kind: full ? 'bulkhead' : 'deadline_queued' });
+      if (full) throw new AppError('OVERLOADED', `${name} service is busy, try again shortly`, undefined, err.retryAfterSeconds);
+      throw err;
+    }
+    try {
+      return await breaker.execute(() => attempt(op));
+    } finally {
+      permit.release();
+    }
+  }
+
   async function guard<T>(op: () => Promise<{ status: number; body: T }>, idempotent: boolean): Promise<{ status: number; body: T }> {
     budget.request();
     try {
-      return await policy.execute(() => attempt(op));
+      return await slotted(op);
     } catch (err) {
-      if (err instanceof BulkheadRejectedError) {
-        deps.errors.inc({ service: name, kind: 'bulkhead' });
-        throw new AppError('OVERLOADED', `${name} service is busy, try again shortly`, undefined, 1);
-      }
       if (err instanceof BrokenCircuitError || err instanceof IsolatedCircuitError) {
         deps.errors.inc({ service: name, kind: 'circuit_open' });
         throw new AppError('UPSTREAM_UNAVAILABLE', `${name} service is unavailable`, undefined, Math.ceil(resilience.halfOpenAfterMs / 1000));

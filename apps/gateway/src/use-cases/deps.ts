@@ -1,6 +1,7 @@
 import type { RequestHandler } from 'express';
 import type { TokenService } from '../auth/tokens';
 import type { GatewayConfig } from '../config';
+import type { HoldsInDoubtRepository } from '../data-access/holds-in-doubt.repository';
 import type { PaidGraceRepository } from '../data-access/paid-grace.repository';
 import type { Services } from '../data-access/services';
 import type { SessionRepository } from '../data-access/session.repository';
@@ -14,6 +15,7 @@ export interface GatewayDeps {
   tokens: TokenService;
   sessions: SessionRepository;
   paidGrace: PaidGraceRepository;
+  holdsInDoubt: HoldsInDoubtRepository;
   limits: RateLimits;
   authenticate: RequestHandler;
   queueTokensIssued: Counter<string>;

@@ -47,6 +47,11 @@ export const InternalCreateReservation = z.object({
   userId: z.uuid(),
   concertId: z.uuid(),
   seatNumber: z.number().int().min(1),
+  /**
+   * The fan's earlier request for this seat ended without an answer (the gateway gave up
+   * waiting): if it did commit, answer that hold again (201) instead of SEAT_UNAVAILABLE.
+   */
+  inDoubt: z.boolean().optional(),
 });
 export const InternalCreatePayment = z.object({ userId: z.uuid(), reservationId: z.uuid() });
 export const InternalCharge = z.object({ amount: AmountInput });

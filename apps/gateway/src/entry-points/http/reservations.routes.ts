@@ -3,6 +3,7 @@ import { CreateReservationRequest } from '@concert/contracts';
 import { parseBody } from '@concert/service-kit';
 import { principalOf } from '../../auth/middleware';
 import type { GatewayDeps } from '../../use-cases/deps';
+import { holdSeat } from '../../use-cases/holds';
 import { assertAdmitted } from '../../use-cases/queue-access';
 import { ownQueuePass } from './queue-pass';
 import { pathId } from './request-parts';
@@ -17,7 +18,7 @@ export function reservationRoutes(d: GatewayDeps): Router {
     const { userId } = principalOf(res);
     const pass = await ownQueuePass(d, req, userId);
     await assertAdmitted(d, pass, body.concertId);
-    const reservation = await d.services.booking.createReservation({ userId, concertId: body.concertId, seatNumber: body.seatNumber });
+    const reservation = await holdSeat(d, { userId, concertId: body.concertId, seatNumber: body.seatNumber });
     res.status(201).json(reservation);
   });
 
