@@ -16,5 +16,7 @@ export interface GatewayDeps {
   paidGrace: PaidGraceRepository;
   limits: RateLimits;
   authenticate: RequestHandler;
+  /** After authenticate: the live session store must say the user is an admin. */
+  requireAdmin: RequestHandler;
   queueTokensIssued: Counter<string>;
 }
