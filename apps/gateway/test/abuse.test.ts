@@ -203,7 +203,7 @@ describe('hardening over the real services', () => {
 describe('production mode: the services refuse default secrets', () => {
   const run = (service: string, env: Record<string, string>) =>
     spawnSync(process.execPath, [resolve(REPO_ROOT, 'dist/apps', service, 'main.js')], {
-      env: { PATH: process.env.PATH, NODE_ENV: 'production', LOG_LEVEL: 'silent', PORT: '0', ...env },
+      env: { PATH: process.env.PATH, NODE_ENV: 'production', LOG_LEVEL: 'fatal', PORT: '0', ...env },
       encoding: 'utf8',
       timeout: 8000,
     });
