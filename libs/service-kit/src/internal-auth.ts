@@ -8,7 +8,10 @@ import { AppError } from './errors';
  * and sends a short-lived HS256 token naming itself (`kid` and `iss` = caller) and the service it
  * calls (`aud`). A callee knows only the secrets of the callers it accepts, and each caller may
  * reach only the routes it needs: a leaked payment-service secret opens booking's `/payable`
- * and nothing else, and queue-service holds no secret that booking or payment would accept.
+ * and nothing else, and a token minted for one callee is refused by the others.
+ * The keys are symmetric, so a service holding a caller's secret to verify it could also mint
+ * that caller's tokens: a compromised callee is as strong as the callers whose keys it holds
+ * (asymmetric per-caller keys would close that; see README "Security").
  */
 export type ServiceName = 'gateway' | 'queue-service' | 'booking-service' | 'payment-service';
 export type CallerName = 'gateway' | 'payment-service';

@@ -1,10 +1,11 @@
+import type { z } from 'zod';
 import type { LoginRequest, SignupRequest } from '@concert/contracts';
 import { UpstreamProblem } from '@concert/service-kit';
 import type { AccessPrincipal } from '../auth/tokens';
 import type { GatewayDeps } from './deps';
 
 /** A plain user, always: no role travels over HTTP; admins come from configuration or the CLI. */
-export async function signup(d: GatewayDeps, body: SignupRequest, client: string) {
+export async function signup(d: GatewayDeps, body: z.infer<typeof SignupRequest>, client: string) {
   await d.limits.signup(client);
   const { user } = await d.services.payment.createUser(body);
   return { user: { id: user.id, email: user.email, name: user.name, phone: user.phone ?? null } };
@@ -14,7 +15,7 @@ export async function signup(d: GatewayDeps, body: SignupRequest, client: string
  * Limited per (e-mail, client) with backoff after failures, so an attacker elsewhere slows down
  * only their own guesses. The session store gets the role, which admin routes trust over the claim.
  */
-export async function login(d: GatewayDeps, body: LoginRequest, client: string) {
+export async function login(d: GatewayDeps, body: z.infer<typeof LoginRequest>, client: string) {
   await d.limits.login(body.email, client);
   const { user } = await d.services.payment.verifyUser(body).catch(async (err: unknown) => {
     if (err instanceof UpstreamProblem && err.problem.code === 'INVALID_CREDENTIALS') await d.limits.loginFailed(body.email, client);
