@@ -215,6 +215,16 @@ describe('production mode: the services refuse default secrets', () => {
     expect(r.stderr + r.stdout).toMatch(/Refusing to start in production[\s\S]*INTERNAL_KEY_GATEWAY/);
   });
 
+  it('the create-admin CLI refuses the demo admin password in production', () => {
+    const r = spawnSync(process.execPath, [resolve(REPO_ROOT, 'dist/apps/payment-service/create-admin.js'), '--email', 'ops@example.test', '--password', DEMO_ADMIN_PASSWORD], {
+      env: { PATH: process.env.PATH, NODE_ENV: 'production', LOG_LEVEL: 'fatal', DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' },
+      encoding: 'utf8',
+      timeout: 8000,
+    });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/ADMIN_PASSWORD: is the demo password/);
+  });
+
   it('payment-service refuses the demo admin password', () => {
     const r = run('payment-service', { INTERNAL_KEY_GATEWAY: 'g'.repeat(40), INTERNAL_KEY_PAYMENT: 'p'.repeat(40), ADMIN_EMAIL: 'ops@example.test', ADMIN_PASSWORD: DEMO_ADMIN_PASSWORD });
     expect(r.status).not.toBe(null);

@@ -197,8 +197,21 @@ function queryFor(doc: OpenApiDoc, op: Operation, ids: string[]): fc.Arbitrary<s
   const extra = fc.array(fc.tuple(fc.oneof(fc.constantFrom(...params.map((p) => p.name), 'a', '__proto__', 'status[x]', 'limit[]'), fc.string({ maxLength: 8 })), hostileString), { maxLength: 3 });
   return fc.tuple(fc.tuple(...declared), extra).map(([d, e]) => {
     const pairs = [...d.filter((x): x is [string, string] => x !== null), ...e];
-    return pairs.length ? `?${pairs.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&')}` : '';
+    return pairs.length ? `?${pairs.map(([k, v]) => `${encode(k)}=${encode(v)}`).join('&')}` : '';
   });
+}
+
+/** encodeURIComponent, except that a lone surrogate goes out as invalid UTF-8 (%ED%A0%80): a client can send that too. */
+function encode(v: string): string {
+  let out = '';
+  for (const ch of v) {
+    try {
+      out += encodeURIComponent(ch);
+    } catch {
+      out += '%ED%A0%80';
+    }
+  }
+  return out;
 }
 
 const headerSafe = (name: string, value: string): boolean => {
@@ -239,7 +252,7 @@ export function requestsFor(doc: OpenApiDoc, op: Operation, ids: string[]): fc.A
   const pathParams = [...op.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
   const path = fc.tuple(...pathParams.map(() => idArb(ids))).map((values) => {
     let p = op.path;
-    pathParams.forEach((name, i) => (p = p.replace(`{${name}}`, encodeURIComponent(values[i]!))));
+    pathParams.forEach((name, i) => (p = p.replace(`{${name}}`, encode(values[i]!))));
     return p;
   });
   const token = headerValue('authorization', hostileString);
