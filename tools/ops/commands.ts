@@ -43,7 +43,7 @@ async function adminToken(f: Flags): Promise<string> {
 export const COMMANDS: Record<string, Command> = {
   secrets: {
     usage: 'secrets [--file <path>]',
-    summary: 'shared secrets (JWT key pair, internal token) as an env file; with --file, written once and kept',
+    summary: 'shared secrets (JWT key pair, per-caller internal keys, first admin password) as an env file; with --file, written once and kept',
     flags: { file: { type: 'string', help: 'write here unless it exists (a redeploy keeps the same keys)' } },
     async run(f) {
       if (typeof f.file === 'string') print(`${f.file}: ${ensureSecretsFile(f.file)}`);

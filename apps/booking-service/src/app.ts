@@ -2,7 +2,7 @@ import type { Express, RequestHandler } from 'express';
 import {
   createHttpApp,
   finish,
-  requireInternalToken,
+  requireServiceToken,
   type Logger,
   type Metrics,
   type ReadinessCheck,
@@ -13,10 +13,17 @@ import type { BookingDeps } from './use-cases/deps';
 
 export function createApp(
   deps: BookingDeps,
-  o: { logger: Logger; metrics: Metrics; internalToken: string; readiness: Record<string, ReadinessCheck>; admission?: RequestHandler },
+  o: { logger: Logger; metrics: Metrics; internalKeys: { gateway: string; payment: string }; readiness: Record<string, ReadinessCheck>; admission?: RequestHandler },
 ): Express {
   const app = createHttpApp({ logger: o.logger, metrics: o.metrics, readiness: o.readiness });
-  app.use('/internal', requireInternalToken(o.internalToken));
+  // The gateway calls everything; payment-service only asks whether a reservation is payable.
+  app.use(
+    '/internal',
+    requireServiceToken('booking-service', {
+      gateway: { secret: o.internalKeys.gateway },
+      'payment-service': { secret: o.internalKeys.payment, routes: [/^GET \/reservations\/[^/]+\/payable$/] },
+    }),
+  );
   // Bounded work: past the admission limit a request is refused (503 + Retry-After) before it reads or writes.
   if (o.admission) app.use('/internal', o.admission);
   app.use('/internal', concertsRouter(deps));

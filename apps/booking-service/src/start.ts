@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { TOPIC_PARTITIONS, TOPICS, topicName } from '@concert/contracts';
 import { createDb, createPool, deleteOldInboxRows, startOutboxRelay } from '@concert/db';
 import { createKafka, createKafkaPublisher, createKafkaSubscriber, deadLetterTopic, ensureTopics } from '@concert/messaging';
-import { consumerReady, createLogger, createMetrics, createRedis, every, exitNonZero, postgresReady, redisReady, serve, type Logger, serviceAdmission } from '@concert/service-kit';
+import { checkSecrets, consumerReady, createLogger, createMetrics, createRedis, every, exitNonZero, internalKeyProblem, postgresReady, redisReady, serve, type Logger, serviceAdmission } from '@concert/service-kit';
 import { createApp } from './app';
 import type { BookingConfig } from './config';
 import { createConcertSnapshots } from './data-access/concert-snapshots';
@@ -35,12 +35,13 @@ const PRODUCED = [
 /** Wires Postgres, Redis, Kafka, the relay, the consumer, the expiry worker and sweeper, and HTTP. */
 export async function start(config: BookingConfig, opts: { logger?: Logger } = {}): Promise<RunningBookingService> {
   const logger = opts.logger ?? createLogger('booking-service', config.LOG_LEVEL);
+  checkSecrets(config.NODE_ENV, [internalKeyProblem('INTERNAL_KEY_GATEWAY', config.INTERNAL_KEY_GATEWAY), internalKeyProblem('INTERNAL_KEY_PAYMENT', config.INTERNAL_KEY_PAYMENT)], logger);
   if (config.MIGRATE_ON_START) await migrate(config);
 
   const pool = createPool(config.DATABASE_URL, { max: config.DB_POOL_MAX, applicationName: 'booking-service' });
   const db = createDb(pool, schema);
   // Fail fast rather than queue forever: every Redis use here has a database fallback.
-  const redis = createRedis(config.REDIS_URL, { maxRetriesPerRequest: 1, commandTimeout: 2000 });
+  const redis = createRedis(config.REDIS_URL, { maxRetriesPerRequest: 1, commandTimeout: config.REDIS_COMMAND_TIMEOUT_MS });
   redis.on('error', (err) => logger.debug({ err }, 'redis connection error'));
 
   const kafka = createKafka({ clientId: 'booking-service', brokers: config.KAFKA_BROKERS, logger });
@@ -103,7 +104,7 @@ export async function start(config: BookingConfig, opts: { logger?: Logger } = {
   const app = createApp(deps, {
     logger,
     metrics,
-    internalToken: config.INTERNAL_TOKEN,
+    internalKeys: { gateway: config.INTERNAL_KEY_GATEWAY, payment: config.INTERNAL_KEY_PAYMENT },
     admission: serviceAdmission('internal', config, metrics),
     readiness: {
       postgres: postgresReady(pool),

@@ -4,7 +4,7 @@ import { createKafka, createKafkaSubscriber, deadLetterTopic, type IncomingMessa
 import { eventually, testKafkaBrokers } from '@concert/testing';
 import {
   ALL_PRODUCED,
-  TOKEN,
+  internalToken,
   newUser,
   openConcert,
   parsed,
@@ -43,7 +43,7 @@ describe('events booking-service publishes', () => {
     const user = newUser();
     const res = await fetch(`${svc.url}/internal/reservations`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-internal-token': TOKEN, 'x-request-id': `req-${ns.id}` },
+      headers: { 'content-type': 'application/json', 'x-internal-token': await internalToken(), 'x-request-id': `req-${ns.id}` },
       body: JSON.stringify({ userId: user, concertId: c.id, seatNumber: 4 }),
     });
     const r = Reservation.parse(await res.json());

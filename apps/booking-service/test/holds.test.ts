@@ -3,7 +3,7 @@ import { DomainError, INTERNAL_TOKEN_HEADER } from '@concert/contracts';
 import { DEADLINE_HEADER } from '@concert/service-kit';
 import type { RunningBookingService } from '../src/start';
 import { holdSeat } from '../src/use-cases/holds';
-import { api, newUser, openConcert, startBooking, testNamespace, TOKEN, type Api } from './support';
+import { api, newUser, openConcert, internalToken, startBooking, testNamespace, type Api } from './support';
 
 const ns = testNamespace();
 let one: RunningBookingService;
@@ -201,7 +201,7 @@ describe('a hold refused or answered late never makes a seat unwinnable', () => 
   ) {
     const res = await fetch(`${svc.url}/internal/reservations`, {
       method: 'POST',
-      headers: { [INTERNAL_TOKEN_HEADER]: TOKEN, 'content-type': 'application/json', [DEADLINE_HEADER]: String(deadlineMs) },
+      headers: { [INTERNAL_TOKEN_HEADER]: await internalToken(), 'content-type': 'application/json', [DEADLINE_HEADER]: String(deadlineMs) },
       body: JSON.stringify(body),
     });
     return { status: res.status, retryAfter: res.headers.get('retry-after'), body: (await res.json()) as { id?: string; code?: string } };

@@ -1,3 +1,4 @@
+import { serviceTokenSource } from '@concert/service-kit';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { EXAMPLE_EVENTS, INTERNAL_TOKEN_HEADER, TOPICS, topicName, type Topic } from '@concert/contracts';
 import {
@@ -12,7 +13,9 @@ import { testKafkaBrokers, testRedisUrl } from '@concert/testing';
 import { readConfig } from '../src/config';
 import { start, type RunningBookingService } from '../src/start';
 
-export const TOKEN = 'test-internal-token-0123456789';
+export const INTERNAL_KEY = 'test-internal-key-gateway-0123456789abcdef';
+/** A service token as the gateway would send it. */
+export const internalToken = serviceTokenSource('gateway', INTERNAL_KEY, 'booking-service');
 export const DATABASE_URL =
   process.env.BOOKING_DATABASE_URL ?? 'postgres://booking_svc:booking_svc@127.0.0.1:5432/concert_test';
 
@@ -34,7 +37,7 @@ export async function startBooking(ns: Namespace, env: Record<string, string> = 
     KAFKA_TOPIC_PREFIX: ns.topicPrefix,
     KAFKA_GROUP_ID: ns.groupId,
     BULLMQ_PREFIX: ns.bullPrefix,
-    INTERNAL_TOKEN: TOKEN,
+    INTERNAL_KEY_GATEWAY: INTERNAL_KEY,
     ...env,
   });
   return start(config);
@@ -65,7 +68,7 @@ export function api(baseUrl: string) {
   async function call(method: string, path: string, body?: unknown) {
     const res = await fetch(`${baseUrl}${path}`, {
       method,
-      headers: { [INTERNAL_TOKEN_HEADER]: TOKEN, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      headers: { [INTERNAL_TOKEN_HEADER]: await internalToken(), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await res.text();

@@ -19,6 +19,8 @@ export interface AppDeps extends GatewayDeps {
   metrics: Metrics;
   readiness: Record<string, ReadinessCheck>;
   authFailures: Counter<string>;
+  /** Public signing keys, current and retired, each with its `kid`. */
+  jwks: { keys: unknown[] };
 }
 
 const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -31,6 +33,7 @@ export function createApp(d: AppDeps): Express {
     metrics: d.metrics,
     readiness: d.readiness,
     bodyLimit: '1mb',
+    trustProxy: d.config.TRUST_PROXY,
     // Every public request gets the gateway's deadline (a client's header is not trusted); the
     // services receive what is left of it with each call (x-request-deadline-ms).
     deadline: {
@@ -45,6 +48,11 @@ export function createApp(d: AppDeps): Express {
   const asyncapi = buildAsyncApiDocument();
   app.get(['/openapi.json', '/api/v1/openapi.json'], (_req, res) => {
     res.json(openapi);
+  });
+  // Anyone may verify our tokens; replicas configured with the same keys publish the same set.
+  app.get('/.well-known/jwks.json', (_req, res) => {
+    res.setHeader('Cache-Control', 'public, max-age=300');
+    res.json(d.jwks);
   });
   app.get(['/asyncapi.json', '/api/v1/asyncapi.json'], (_req, res) => {
     res.json(asyncapi);

@@ -31,6 +31,8 @@ export const GatewayConfig = BaseConfig.extend({
 
   JWT_PRIVATE_KEY: z.string().optional(),
   JWT_PUBLIC_KEY: z.string().optional(),
+  /** Retired public keys (PEMs, concatenated) that still verify the tokens they signed: see README "Rotating keys". */
+  JWT_PREVIOUS_PUBLIC_KEYS: z.string().optional(),
   /** Where local runs keep a generated key pair; default `<repo root>/.secrets/jwt-keys.json`. */
   JWT_KEYS_FILE: z.string().optional(),
   JWT_ISSUER: z.string().min(1).default('concert-gateway'),
@@ -38,6 +40,15 @@ export const GatewayConfig = BaseConfig.extend({
   ACCESS_TOKEN_TTL_SECONDS: int(3600),
   /** Upper bound of a queue token's life; it also never outlives the concert's booking window. */
   QUEUE_TOKEN_TTL_SECONDS: int(86_400),
+
+  /**
+   * Which peers may set the client address through X-Forwarded-For (Express `trust proxy`):
+   * empty/false = none (the TCP peer is the client), a hop count, or addresses/CIDRs/`loopback`.
+   */
+  TRUST_PROXY: z
+    .string()
+    .default('')
+    .transform((v): boolean | number | string => (v === '' || v === 'false' ? false : v === 'true' ? true : /^\d+$/.test(v) ? Number(v) : v)),
 
   RATE_LIMIT_ENABLED: boolFromEnv.default(true),
   /** Loopback clients are exempt from the per-IP limit unless this is true (tests set it). */
@@ -50,6 +61,7 @@ export const GatewayConfig = BaseConfig.extend({
   RATE_LIMIT_USER_DURATION_SECONDS: int(10),
   RATE_LIMIT_ENQUEUE_POINTS: int(20),
   RATE_LIMIT_ENQUEUE_DURATION_SECONDS: int(60),
+  /** Login attempts per (e-mail, client); another client's attempts never count against this one. */
   RATE_LIMIT_LOGIN_POINTS: int(30),
   RATE_LIMIT_LOGIN_DURATION_SECONDS: int(60),
   /** queue-service's REDIS_KEY_PREFIX: the gateway reads its active set (see data-access/queue-reader.ts). */
@@ -60,6 +72,15 @@ export const GatewayConfig = BaseConfig.extend({
    * QUEUE_ACTIVE_IDLE_SECONDS (360 s). 0 = always forward.
    */
   QUEUE_HEARTBEAT_MS: z.coerce.number().int().min(0).default(30_000),
+  /** Failed logins per (e-mail, client) allowed before exponential backoff: 2^(n-free-1) s, capped. */
+  LOGIN_FREE_FAILURES: int(5),
+  LOGIN_BACKOFF_MAX_SECONDS: int(900),
+  /** Every /auth/* request per client address (loopback exempt unless RATE_LIMIT_LOOPBACK). */
+  RATE_LIMIT_AUTH_POINTS: int(60),
+  RATE_LIMIT_AUTH_DURATION_SECONDS: int(60),
+  /** Signups per client address. */
+  RATE_LIMIT_SIGNUP_POINTS: int(10),
+  RATE_LIMIT_SIGNUP_DURATION_SECONDS: int(3600),
   /** In-process cache of concert lookups on the enqueue path (0 disables). */
   CONCERT_CACHE_MS: z.coerce.number().int().min(0).default(1000),
 });

@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import { createLogger, createMetrics, createRedis, serve, type Logger } from '@concert/service-kit';
+import { checkSecrets, createLogger, createMetrics, createRedis, internalKeyProblem, serve, serviceTokenSource, type Logger } from '@concert/service-kit';
 import { createApp } from './app';
 import { loadSigningKeys } from './auth/keys';
 import { createAuthentication } from './auth/middleware';
@@ -27,18 +27,35 @@ export async function start(config: GatewayConfig, opts: { logger?: Logger } = {
   const upstreamErrors = metrics.counter('gateway_upstream_errors_total', 'Failed calls to internal services, by service and kind', ['service', 'kind']);
   const queueTokensIssued = metrics.counter('gateway_queue_tokens_issued_total', 'Queue tokens issued (created=false: already queued)', ['created']);
 
-  const redis = createRedis(config.REDIS_URL, { maxRetriesPerRequest: 2, enableAutoPipelining: true });
+  const keys = await loadSigningKeys({
+    privatePem: config.JWT_PRIVATE_KEY,
+    publicPem: config.JWT_PUBLIC_KEY,
+    previousPublicPems: config.JWT_PREVIOUS_PUBLIC_KEYS,
+    keysFile: config.JWT_KEYS_FILE,
+  });
+  checkSecrets(
+    config.NODE_ENV,
+    [
+      internalKeyProblem('INTERNAL_KEY_GATEWAY', config.INTERNAL_KEY_GATEWAY),
+      // A generated pair lives in one machine's file: replicas elsewhere would not share it.
+      keys.generated ? { name: 'JWT_PRIVATE_KEY', reason: 'not set (a key pair was generated into a local file)' } : undefined,
+    ],
+    logger,
+  );
+
+  const redis = createRedis(config.REDIS_URL, { maxRetriesPerRequest: 2, enableAutoPipelining: true, commandTimeout: config.REDIS_COMMAND_TIMEOUT_MS });
   redis.on('error', (err) => logger.warn({ err }, 'redis error'));
 
-  const keys = await loadSigningKeys({ privatePem: config.JWT_PRIVATE_KEY, publicPem: config.JWT_PUBLIC_KEY, keysFile: config.JWT_KEYS_FILE });
   const tokens = createTokenService(keys, { issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, accessTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS });
   const sessions = createSessionRepository(redis);
   const limits = createRateLimits(redis, config, { logger, limited: rateLimited });
-  const { authenticate } = createAuthentication({ tokens, sessions, limits });
+  const { authenticate, requireAdmin } = createAuthentication({ tokens, sessions, limits });
 
   const upstreams: Upstream[] = [];
   const up = (name: UpstreamName, url: string, timeoutMs = config.UPSTREAM_TIMEOUT_MS) => {
-    const u = createUpstream(name, url, config.INTERNAL_TOKEN, timeoutMs, { logger, errors: upstreamErrors }, {
+    // payment-auth is payment-service too: the token's audience is the service, not the pool.
+    const credential = serviceTokenSource('gateway', config.INTERNAL_KEY_GATEWAY, name === 'payment-auth' ? 'payment-service' : `${name}-service`);
+    const u = createUpstream(name, url, credential, timeoutMs, { logger, errors: upstreamErrors }, {
       maxConcurrent: config.UPSTREAM_MAX_CONCURRENT,
       maxQueued: config.UPSTREAM_MAX_QUEUED,
       halfOpenAfterMs: config.UPSTREAM_HALF_OPEN_AFTER_MS,
@@ -66,6 +83,8 @@ export async function start(config: GatewayConfig, opts: { logger?: Logger } = {
     holdsInDoubt: createHoldsInDoubtRepository(redis),
     limits,
     authenticate,
+    requireAdmin,
+    jwks: keys.jwks,
     queueTokensIssued,
     logger,
     metrics,

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from '@concert/testing';
 import { call, startTestGateway, type Reply, type TestGateway } from './support/gateway';
+import { flows } from './support/flows';
 import { startStack, type Stack } from './support/services';
 
 // The whole public flow through the gateway against the real services, run as child processes.
@@ -23,50 +24,7 @@ describe('gateway over the real services', () => {
     await stack?.stop();
   });
 
-  async function signupAndLogin(): Promise<{ token: string; userId: string; email: string; password: string }> {
-    const email = `fan-${randomUUID()}@example.test`;
-    const password = 'correct horse battery';
-    const s = await call('POST', api('/auth/signup'), { body: { email, name: 'Fan', phone: '010-1234-5678', password } });
-    expect(s.status, JSON.stringify(s.body)).toBe(201);
-    const l = await call('POST', api('/auth/login'), { body: { email, password } });
-    expect(l.status).toBe(200);
-    return { token: l.body.accessToken as string, userId: (s.body.user as { id: string }).id, email, password };
-  }
-
-  async function openConcert(totalSeats = 10): Promise<string> {
-    const now = Date.now();
-    const c = await call('POST', api('/admin/concerts'), {
-      token: adminToken,
-      body: {
-        title: 'Gateway e2e',
-        artist: 'The Testers',
-        venue: 'Loopback Hall',
-        concertDate: '2027-05-01',
-        concertTime: '19:30:00',
-        totalSeats,
-        price: '120000.00',
-        bookingStartTime: new Date(now - 60_000).toISOString(),
-        bookingEndTime: new Date(now + 3_600_000).toISOString(),
-      },
-    });
-    expect(c.status, JSON.stringify(c.body)).toBe(201);
-    const id = c.body.id as string;
-    const open = await call('PATCH', api(`/admin/concerts/${id}`), { token: adminToken, body: { status: 'BOOKING_OPEN' } });
-    expect(open.status, JSON.stringify(open.body)).toBe(200);
-    expect(open.body.status).toBe('BOOKING_OPEN');
-    return id;
-  }
-
-  async function admitted(token: string, concertId: string): Promise<string> {
-    const q = await call('POST', api(`/concerts/${concertId}/queue/tokens`), { token });
-    expect(q.status, JSON.stringify(q.body)).toBe(201);
-    const queueToken = q.body.queueToken as string;
-    await eventually(async () => {
-      const s = await call('GET', api('/queue/status'), { token, queueToken });
-      expect(s.body.status).toBe('ACTIVE');
-    });
-    return queueToken;
-  }
+  const { signupAndLogin, openConcert, admitted } = flows(api, () => adminToken);
 
   it('auth: signup, duplicate email, wrong password, /me without role, replaced login', async () => {
     const fan = await signupAndLogin();

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { SignJWT, generateKeyPair, exportSPKI, decodeJwt, base64url } from 'jose';
+import { SignJWT, generateKeyPair, exportSPKI, decodeJwt, decodeProtectedHeader, base64url } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, startTestGateway, type TestGateway } from './support/gateway';
 
@@ -101,7 +101,7 @@ describe('access tokens', () => {
     const jti = randomUUID();
     const past = Math.floor(Date.now() / 1000) - 10;
     const t = await new SignJWT({ role: 'user', email: 'x@example.test' })
-      .setProtectedHeader({ alg: 'EdDSA', typ: 'at+jwt' })
+      .setProtectedHeader({ alg: 'EdDSA', typ: 'at+jwt', kid: decodeProtectedHeader(await gw.login({ id: randomUUID() })).kid })
       .setIssuer(gw.config.JWT_ISSUER)
       .setAudience(gw.config.JWT_AUDIENCE)
       .setSubject(userId)

@@ -1,5 +1,5 @@
 import type { Express } from 'express';
-import { createHttpApp, finish, requireInternalToken, serviceAdmission, type ReadinessCheck } from '@concert/service-kit';
+import { createHttpApp, finish, requireServiceToken, serviceAdmission, type ReadinessCheck } from '@concert/service-kit';
 import { balanceRoutes } from './entry-points/http/balance.routes';
 import { paymentsRoutes } from './entry-points/http/payments.routes';
 import { usersRoutes } from './entry-points/http/users.routes';
@@ -7,7 +7,8 @@ import type { Deps } from './use-cases/deps';
 
 export function createApp(deps: Deps, readiness: Record<string, ReadinessCheck>): Express {
   const app = createHttpApp({ logger: deps.logger, metrics: deps.metrics, readiness });
-  app.use('/internal', requireInternalToken(deps.config.INTERNAL_TOKEN));
+  // Only the gateway calls payment-service.
+  app.use('/internal', requireServiceToken('payment-service', { gateway: { secret: deps.config.INTERNAL_KEY_GATEWAY } }));
   // Signup and login have their own bounded pool (password hashing, use-cases/password-pool.ts);
   // everything else is bounded here: past the limit, 503 + Retry-After before any read or write.
   app.use(usersRoutes(deps));

@@ -4,7 +4,7 @@ import { TOPIC_PARTITIONS, TOPICS, topicName } from '@concert/contracts';
 import { createDb, createPool, deleteOldInboxRows, startOutboxRelay } from '@concert/db';
 import { migrate } from './data-access/migrations';
 import { createKafka, createKafkaPublisher, createKafkaSubscriber, deadLetterTopic, ensureTopics } from '@concert/messaging';
-import { consumerReady, createInternalClient, createLogger, createRedis, every, exitNonZero, postgresReady, redisReady, serve, overloadMetrics } from '@concert/service-kit';
+import { adminPasswordProblem, checkSecrets, consumerReady, createInternalClient, createLogger, createRedis, every, exitNonZero, internalKeyProblem, postgresReady, redisReady, serve, overloadMetrics, serviceTokenSource } from '@concert/service-kit';
 import { createApp } from './app';
 import type { PaymentConfig } from './config';
 import { createBalanceCache } from './data-access/balance.cache';
@@ -33,6 +33,15 @@ export interface RunningService {
 /** Wires the service and starts serving; tests call it in-process, main.ts calls it once. */
 export async function start(config: PaymentConfig): Promise<RunningService> {
   const logger = createLogger(SERVICE, config.LOG_LEVEL);
+  checkSecrets(
+    config.NODE_ENV,
+    [
+      internalKeyProblem('INTERNAL_KEY_GATEWAY', config.INTERNAL_KEY_GATEWAY),
+      internalKeyProblem('INTERNAL_KEY_PAYMENT', config.INTERNAL_KEY_PAYMENT),
+      adminPasswordProblem(config.ADMIN_PASSWORD),
+    ],
+    logger,
+  );
   const benchmarkCost = config.PASSWORD_SCRYPT_N !== undefined && config.PASSWORD_SCRYPT_N < 2 ** 15;
   setPasswordCost(benchmarkCost ? BENCHMARK_COST : { ...OWASP_ARGON2ID, memoryKiB: config.PASSWORD_HASH_MEMORY_KIB });
   if (config.MIGRATE_ON_START) {
@@ -40,7 +49,7 @@ export async function start(config: PaymentConfig): Promise<RunningService> {
   }
   const pool = createPool(config.DATABASE_URL, { max: config.DB_POOL_MAX, applicationName: SERVICE, statementTimeoutMs: 30_000 });
   const db = createDb(pool, schema);
-  const redis = createRedis(config.REDIS_URL, { maxRetriesPerRequest: 2, enableOfflineQueue: true });
+  const redis = createRedis(config.REDIS_URL, { maxRetriesPerRequest: 2, enableOfflineQueue: true, commandTimeout: config.REDIS_COMMAND_TIMEOUT_MS });
   redis.on('error', (err) => logger.warn({ err }, 'redis error'));
   const metrics = createPaymentMetrics();
   configurePasswordPool({
@@ -74,7 +83,7 @@ export async function start(config: PaymentConfig): Promise<RunningService> {
     db,
     redis,
     cache: createBalanceCache(redis, config.BALANCE_CACHE_TTL_SECONDS),
-    booking: createInternalClient(config.BOOKING_SERVICE_URL, config.INTERNAL_TOKEN),
+    booking: createInternalClient(config.BOOKING_SERVICE_URL, serviceTokenSource('payment-service', config.INTERNAL_KEY_PAYMENT, 'booking-service')),
     logger,
     metrics,
   };

@@ -1,3 +1,4 @@
+import { serviceTokenSource } from '@concert/service-kit';
 import { randomBytes, randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { INTERNAL_TOKEN_HEADER, TOPICS, topicName, type Topic } from '@concert/contracts';
@@ -13,7 +14,8 @@ import { ensureDatabase, testKafkaBrokers, testRedisUrl } from '@concert/testing
 import { PaymentConfig } from '../src/config';
 import { start, type RunningService } from '../src/start';
 
-export const INTERNAL_TOKEN = 'test-internal-token-0123456789';
+export const INTERNAL_KEY = 'test-internal-key-gateway-0123456789abcdef';
+const internalToken = serviceTokenSource('gateway', INTERNAL_KEY, 'payment-service');
 export const TEST_DATABASE_URL =
   process.env.PAYMENT_TEST_DATABASE_URL ?? 'postgres://payment_svc:payment_svc@127.0.0.1:5432/concert_test';
 
@@ -32,7 +34,7 @@ export async function startPayment(prefix: string, env: Record<string, string> =
     KAFKA_BROKERS: (await testKafkaBrokers()).join(','),
     KAFKA_TOPIC_PREFIX: prefix,
     KAFKA_GROUP_ID: `${prefix}payment-service`,
-    INTERNAL_TOKEN,
+    INTERNAL_KEY_GATEWAY: INTERNAL_KEY,
     ...env,
   });
   return start(config);
@@ -52,7 +54,7 @@ export function client(baseUrl: string) {
     opts: { body?: unknown; idempotencyKey?: string; token?: string | null; headers?: Record<string, string> } = {},
   ): Promise<Res<T>> {
     const headers: Record<string, string> = { ...opts.headers };
-    if (opts.token !== null) headers[INTERNAL_TOKEN_HEADER] = opts.token ?? INTERNAL_TOKEN;
+    if (opts.token !== null) headers[INTERNAL_TOKEN_HEADER] = opts.token ?? (await internalToken());
     if (opts.body !== undefined) headers['content-type'] = 'application/json';
     if (opts.idempotencyKey) headers['idempotency-key'] = opts.idempotencyKey;
     const res = await fetch(`${baseUrl}${path}`, {

@@ -1,6 +1,6 @@
 import { TOPIC_PARTITIONS, TOPICS, topicName } from '@concert/contracts';
 import { createKafka, createKafkaPublisher, createKafkaSubscriber, deadLetterTopic, ensureTopics } from '@concert/messaging';
-import { consumerReady, createLogger, createMetrics, createRedis, exitNonZero, redisReady, serve, serviceAdmission } from '@concert/service-kit';
+import { checkSecrets, consumerReady, createLogger, createMetrics, createRedis, exitNonZero, internalKeyProblem, redisReady, serve, serviceAdmission } from '@concert/service-kit';
 import { createApp } from './app';
 import { leaseMsOf, type QueueServiceConfig } from './config';
 import { tickerLeaseKey } from './data-access/keys';
@@ -21,7 +21,8 @@ export interface StartedQueueService {
 export async function start(config: QueueServiceConfig): Promise<StartedQueueService> {
   const logger = createLogger(SERVICE, config.LOG_LEVEL);
   const metrics = createMetrics(SERVICE);
-  const redis = createRedis(config.REDIS_URL, { maxRetriesPerRequest: 2, enableAutoPipelining: true });
+  checkSecrets(config.NODE_ENV, [internalKeyProblem('INTERNAL_KEY_GATEWAY', config.INTERNAL_KEY_GATEWAY)], logger);
+  const redis = createRedis(config.REDIS_URL, { maxRetriesPerRequest: 2, enableAutoPipelining: true, commandTimeout: config.REDIS_COMMAND_TIMEOUT_MS });
 
   const repo = createQueueRepository(redis, {
     keyPrefix: config.REDIS_KEY_PREFIX,
@@ -77,7 +78,7 @@ export async function start(config: QueueServiceConfig): Promise<StartedQueueSer
   const app = createApp(deps, {
     logger,
     metrics,
-    internalToken: config.INTERNAL_TOKEN,
+    gatewayKey: config.INTERNAL_KEY_GATEWAY,
     admission: serviceAdmission('internal', config, metrics),
     readiness: {
       redis: redisReady(redis),

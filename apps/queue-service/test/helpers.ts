@@ -1,3 +1,4 @@
+import { serviceTokenSource } from '@concert/service-kit';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll } from 'vitest';
 import { randomUUID } from 'node:crypto';
@@ -6,7 +7,8 @@ import { testKafkaBrokers, testRedisUrl, uniqueName } from '@concert/testing';
 import { QueueServiceConfig } from '../src/config';
 import { start, type StartedQueueService } from '../src/start';
 
-export const TOKEN = 'test-internal-token-0123456789';
+export const INTERNAL_KEY = 'test-internal-key-gateway-0123456789abcdef';
+const internalToken = serviceTokenSource('gateway', INTERNAL_KEY, 'queue-service');
 
 /** One namespace (Redis key prefix, topic prefix, group) shared by the instances of one test. */
 export function namespace() {
@@ -18,7 +20,7 @@ export async function startQueue(ns: ReturnType<typeof namespace>, env: Record<s
   const config = QueueServiceConfig.parse({
     PORT: '0',
     LOG_LEVEL: 'silent',
-    INTERNAL_TOKEN: TOKEN,
+    INTERNAL_KEY_GATEWAY: INTERNAL_KEY,
     REDIS_URL: await testRedisUrl(),
     KAFKA_BROKERS: (await testKafkaBrokers()).join(','),
     REDIS_KEY_PREFIX: ns.keyPrefix,
@@ -32,10 +34,10 @@ export async function startQueue(ns: ReturnType<typeof namespace>, env: Record<s
 }
 
 export function client(base: string) {
-  async function call<T>(method: string, path: string, body?: unknown, token = TOKEN): Promise<{ status: number; body: T }> {
+  async function call<T>(method: string, path: string, body?: unknown, token?: string): Promise<{ status: number; body: T }> {
     const res = await fetch(`${base}${path}`, {
       method,
-      headers: { [INTERNAL_TOKEN_HEADER]: token, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      headers: { [INTERNAL_TOKEN_HEADER]: token ?? (await internalToken()), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await res.text();

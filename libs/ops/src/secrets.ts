@@ -5,7 +5,7 @@ import { dirname } from 'node:path';
 /**
  * The secrets every replica must share, as an env file: the gateway's signing key pair (so
  * replicas accept each other's tokens and a redeploy logs nobody out) and the internal
- * credentials. PEMs are on one line with literal "\n", which the gateway unescapes.
+ * per-caller internal keys, and a first admin password. PEMs are on one line with literal "\n", which the gateway unescapes.
  */
 export function generateSecretsEnv(): string {
   const { privateKey, publicKey } = generateKeyPairSync('ed25519');
@@ -13,10 +13,11 @@ export function generateSecretsEnv(): string {
   const lines = {
     JWT_PRIVATE_KEY: oneLine(privateKey.export({ type: 'pkcs8', format: 'pem' }).toString()),
     JWT_PUBLIC_KEY: oneLine(publicKey.export({ type: 'spki', format: 'pem' }).toString()),
-    INTERNAL_TOKEN: randomBytes(32).toString('base64url'),
-    // Per-caller keys of the service tokens (internal-auth); harmless where not read yet.
+    // Each caller's key for its service tokens (service-kit internal-auth.ts).
     INTERNAL_KEY_GATEWAY: randomBytes(32).toString('base64url'),
     INTERNAL_KEY_PAYMENT: randomBytes(32).toString('base64url'),
+    // The first admin's password for the seed one-shot: production refuses the demo one.
+    ADMIN_PASSWORD: randomBytes(18).toString('base64url'),
   };
   return Object.entries(lines).map(([k, v]) => `${k}="${v}"`).join('\n') + '\n';
 }

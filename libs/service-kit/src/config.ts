@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEV_INTERNAL_KEYS } from './secrets';
 
 /**
  * Parses process.env with a zod schema at start-up and exits with a readable message when it
@@ -22,7 +23,11 @@ export const BaseConfig = z.object({
     .string()
     .default('127.0.0.1:9092')
     .transform((s) => s.split(',').map((b) => b.trim()).filter(Boolean)),
-  INTERNAL_TOKEN: z.string().min(16).default('dev-internal-token-change-me'),
+  /** Each caller's own secret for service tokens (internal-auth.ts); callees hold those of the callers they accept. */
+  INTERNAL_KEY_GATEWAY: z.string().min(16).default(DEV_INTERNAL_KEYS.INTERNAL_KEY_GATEWAY),
+  INTERNAL_KEY_PAYMENT: z.string().min(16).default(DEV_INTERNAL_KEYS.INTERNAL_KEY_PAYMENT),
+  /** Every Redis command fails after this long instead of waiting on a stuck server forever. */
+  REDIS_COMMAND_TIMEOUT_MS: z.coerce.number().int().positive().default(2000),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
   /** Internal requests in progress at once: starts here, adapts (AIMD) up to ADMISSION_MAX_LIMIT. */
   ADMISSION_LIMIT: z.coerce.number().int().positive().default(64),

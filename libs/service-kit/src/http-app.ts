@@ -20,6 +20,11 @@ export interface HttpAppOptions {
   bodyLimit?: string;
   /** How requests get their deadline; services honour the caller's header by default. */
   deadline?: DeadlineOptions & { kindOf?: (path: string) => string };
+  /**
+   * Express `trust proxy`: which peers may tell us the client address in X-Forwarded-For.
+   * Default false: the address is the TCP peer's, so a client cannot make one up.
+   */
+  trustProxy?: boolean | number | string;
 }
 
 /**
@@ -27,10 +32,10 @@ export interface HttpAppOptions {
  * parsing with a size limit, timings, `/healthz`, `/readyz`, `/metrics`. Call `finish(app)`
  * after mounting routes to add the 404 and the one error mapper.
  */
-export function createHttpApp({ logger, metrics, readiness, bodyLimit = '1mb', deadline = { trustHeader: true } }: HttpAppOptions): Express {
+export function createHttpApp({ logger, metrics, readiness, bodyLimit = '1mb', deadline = { trustHeader: true }, trustProxy = false }: HttpAppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  app.set('trust proxy', trustProxy);
   app.set('etag', false);
 
   app.use(requestIdMiddleware);

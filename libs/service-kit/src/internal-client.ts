@@ -25,13 +25,13 @@ export class UpstreamProblem extends Error {
 /**
  * A small JSON client for service-to-service calls over keep-alive connection pools (undici:
  * noticeably less CPU per call than fetch, which matters when a sale saturates two cores);
- * the internal credential and the request id are added to every call.
+ * the internal credential (a service token, see internal-auth.ts) and the request id are added to every call.
  *
  * `baseUrls` may list several replicas, comma-separated: calls go round-robin, and a replica
  * that refuses the connection (killed, restarting) is skipped for the next one. Only a refused
  * connection is retried elsewhere: the request never reached a server, so it cannot apply twice.
  */
-export function createInternalClient(baseUrls: string, token: string, timeoutMs = 5000) {
+export function createInternalClient(baseUrls: string, token: string | (() => Promise<string>), timeoutMs = 5000) {
   const replicas = baseUrls.split(',').map((u) => u.trim()).filter(Boolean).map((u) => {
     const url = new URL(u);
     const pool = new Pool(url.origin, { connections: POOL_CONNECTIONS, keepAliveTimeout: 30_000 });
@@ -73,7 +73,8 @@ export function createInternalClient(baseUrls: string, token: string, timeoutMs 
   }
 
   async function call<T>(method: Method, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<InternalResponse<T>> {
-    const h: Record<string, string> = { [INTERNAL_TOKEN_HEADER]: token, accept: 'application/json', ...headers };
+    const credential = typeof token === 'string' ? token : await token();
+    const h: Record<string, string> = { [INTERNAL_TOKEN_HEADER]: credential, accept: 'application/json', ...headers };
     const requestId = currentRequestId();
     if (requestId) h[REQUEST_ID_HEADER] = requestId;
     if (body !== undefined) h['content-type'] = 'application/json';

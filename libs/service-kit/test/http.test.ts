@@ -11,9 +11,14 @@ import {
   createMetrics,
   finish,
   parseBody,
-  requireInternalToken,
+  requireServiceToken,
+  serviceTokenSource,
 } from '../src';
 import { freePort } from '@concert/testing';
+import { SignJWT } from 'jose';
+
+const GATEWAY_KEY = 'gateway-key-for-tests-0123456789abcdef';
+const PAYMENT_KEY = 'payment-key-for-tests-0123456789abcdef';
 
 const logger = createLogger('test', 'silent');
 let server: Server;
@@ -31,9 +36,18 @@ beforeAll(async () => {
   app.get('/boom', () => {
     throw new Error('secret connection string postgres://u:p@h');
   });
-  app.use('/internal', requireInternalToken('a-long-internal-token'));
+  app.use(
+    '/internal',
+    requireServiceToken('booking-service', {
+      gateway: { secret: GATEWAY_KEY },
+      'payment-service': { secret: PAYMENT_KEY, routes: [/^GET \/ping$/] },
+    }),
+  );
   app.get('/internal/ping', (_req, res) => {
-    res.json({ pong: true });
+    res.json({ pong: true, caller: res.locals.caller as string });
+  });
+  app.get('/internal/other', (_req, res) => {
+    res.json({ other: true });
   });
   finish(app, logger);
   server = await new Promise<Server>((r) => {
@@ -72,10 +86,35 @@ describe('error mapping: every failure is problem+json, never a stack', () => {
     expect((await fetch(`${base}/nope`)).status).toBe(404);
   });
 
-  it('internal routes need the internal credential', async () => {
-    expect((await fetch(`${base}/internal/ping`)).status).toBe(403);
-    const ok = await fetch(`${base}/internal/ping`, { headers: { 'x-internal-token': 'a-long-internal-token' } });
-    expect(ok.status).toBe(200);
+  it('a NUL byte or another control character anywhere in a body → 400 VALIDATION_FAILED', async () => {
+    for (const body of [{ name: 'a\u0000b' }, { name: 'ok', extra: { deep: ['\u001b[31m'] } }, { 'k\u0000': 1, name: 'x' }]) {
+      const res = await post('/items', JSON.stringify(body));
+      expect(res.status).toBe(400);
+      expect(await res.json()).toMatchObject({ code: 'VALIDATION_FAILED' });
+    }
+    expect((await post('/items', JSON.stringify({ name: 'Zoë – ok' }))).status).toBe(201);
+  });
+
+  it('internal routes need a service token naming an allowed caller, for this service, unexpired', async () => {
+    const ping = (token?: string, path = '/internal/ping') => fetch(`${base}${path}`, { headers: token ? { 'x-internal-token': token } : {} });
+    expect((await ping()).status).toBe(403);
+    // The old shared secret, or a key that is not the caller's, opens nothing.
+    expect((await ping(GATEWAY_KEY)).status).toBe(403);
+    expect((await ping(await serviceTokenSource('gateway', PAYMENT_KEY, 'booking-service')())).status).toBe(403);
+    // Meant for another service: refused.
+    expect((await ping(await serviceTokenSource('gateway', GATEWAY_KEY, 'payment-service')())).status).toBe(403);
+    const gw = await serviceTokenSource('gateway', GATEWAY_KEY, 'booking-service')();
+    expect(await (await ping(gw)).json()).toEqual({ pong: true, caller: 'gateway' });
+    expect((await ping(gw, '/internal/other')).status).toBe(200);
+    // payment-service may use only its own route.
+    const pay = await serviceTokenSource('payment-service', PAYMENT_KEY, 'booking-service')();
+    expect((await ping(pay)).status).toBe(200);
+    expect((await ping(pay, '/internal/other')).status).toBe(403);
+    // Naming another caller than the key it is signed with does not work either.
+    const lying = await new SignJWT({}).setProtectedHeader({ alg: 'HS256', kid: 'payment-service' }).setIssuer('gateway').setAudience('booking-service').setExpirationTime('1m').sign(new TextEncoder().encode(PAYMENT_KEY));
+    expect((await ping(lying, '/internal/other')).status).toBe(403);
+    const expired = await new SignJWT({}).setProtectedHeader({ alg: 'HS256', kid: 'gateway' }).setIssuer('gateway').setAudience('booking-service').setExpirationTime(Math.floor(Date.now() / 1000) - 5).sign(new TextEncoder().encode(GATEWAY_KEY));
+    expect((await ping(expired)).status).toBe(403);
   });
 
   it('serves health, readiness and Prometheus metrics', async () => {
@@ -87,8 +126,8 @@ describe('error mapping: every failure is problem+json, never a stack', () => {
 
 describe('internal client', () => {
   it('skips a replica that refuses connections and passes problems through', async () => {
-    const client = createInternalClient(`http://127.0.0.1:${await freePort()},${base}`, 'a-long-internal-token');
-    for (let i = 0; i < 3; i++) expect((await client.get('/internal/ping')).body).toEqual({ pong: true });
+    const client = createInternalClient(`http://127.0.0.1:${await freePort()},${base}`, serviceTokenSource('gateway', GATEWAY_KEY, 'booking-service'));
+    for (let i = 0; i < 3; i++) expect((await client.get('/internal/ping')).body).toEqual({ pong: true, caller: 'gateway' });
     const err = await client.get('/missing').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UpstreamProblem);
     expect((err as UpstreamProblem).problem.code).toBe('CONCERT_NOT_FOUND');
@@ -96,13 +135,13 @@ describe('internal client', () => {
 
   it('many concurrent calls all reach the live replica while the other refuses', async () => {
     // Concurrent calls share the round-robin cursor: each must still try every replica once.
-    const client = createInternalClient(`http://127.0.0.1:${await freePort()},${base},http://127.0.0.1:${await freePort()}`, 'a-long-internal-token');
+    const client = createInternalClient(`http://127.0.0.1:${await freePort()},${base},http://127.0.0.1:${await freePort()}`, serviceTokenSource('gateway', GATEWAY_KEY, 'booking-service'));
     const results = await Promise.allSettled(Array.from({ length: 200 }, () => client.get('/internal/ping')));
     expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
   });
 
   it('reports UPSTREAM_UNAVAILABLE when no replica answers', async () => {
-    const client = createInternalClient(`http://127.0.0.1:${await freePort()}`, 'a-long-internal-token');
+    const client = createInternalClient(`http://127.0.0.1:${await freePort()}`, serviceTokenSource('gateway', GATEWAY_KEY, 'booking-service'));
     const err = await client.get('/x').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AppError);
     expect((err as AppError).code).toBe('UPSTREAM_UNAVAILABLE');

@@ -142,7 +142,9 @@ export async function startPlatform(opts: PlatformOptions = {}): Promise<Platfor
     REDIS_URL: opts.redisUrl ?? process.env.REDIS_URL ?? `redis://127.0.0.1:${TEST_REDIS_PORT}/1`,
     KAFKA_BROKERS: opts.kafkaBrokers ?? process.env.KAFKA_BROKERS ?? '127.0.0.1:9092',
     KAFKA_TOPIC_PREFIX: opts.topicPrefix ?? '',
-    INTERNAL_TOKEN: process.env.INTERNAL_TOKEN ?? 'dev-internal-token-change-me',
+    // Unset: the services use their development keys (and say so in their logs).
+    ...(process.env.INTERNAL_KEY_GATEWAY ? { INTERNAL_KEY_GATEWAY: process.env.INTERNAL_KEY_GATEWAY } : {}),
+    ...(process.env.INTERNAL_KEY_PAYMENT ? { INTERNAL_KEY_PAYMENT: process.env.INTERNAL_KEY_PAYMENT } : {}),
     MIGRATE_ON_START: 'true',
     ...opts.env,
   };

@@ -2,15 +2,22 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { calculateJwkThumbprint, exportJWK, exportPKCS8, exportSPKI, generateKeyPair, importPKCS8, importSPKI } from 'jose';
-import type { CryptoKey } from 'jose';
+import type { CryptoKey, JWK } from 'jose';
 
 /** One pinned asymmetric algorithm: verifying never trusts the token's own `alg`. */
 export const JWT_ALG = 'EdDSA';
 
 export interface SigningKeys {
+  /** The current key: every new token is signed with it and carries its `kid`. */
   privateKey: CryptoKey;
   publicKey: CryptoKey;
   kid: string;
+  /** Every key a token may be verified with, by `kid`: the current one and retired ones still in use. */
+  verifiers: ReadonlyMap<string, CryptoKey>;
+  /** The public keys as a JWK Set (`/.well-known/jwks.json`). */
+  jwks: { keys: JWK[] };
+  /** True when the pair was generated into a local file rather than configured (refused in production). */
+  generated: boolean;
 }
 
 interface KeyFile {
@@ -24,22 +31,45 @@ interface KeyFile {
  * Keys come from JWT_PRIVATE_KEY / JWT_PUBLIC_KEY (PEM) when set. Local runs instead share one
  * generated pair in a git-ignored file so every gateway on the machine accepts the others' tokens.
  */
-export async function loadSigningKeys(opts: { privatePem?: string; publicPem?: string; keysFile?: string }): Promise<SigningKeys> {
+export async function loadSigningKeys(opts: {
+  privatePem?: string;
+  publicPem?: string;
+  /** Retired public keys (PEMs, concatenated): they still verify the tokens they signed until those expire. */
+  previousPublicPems?: string;
+  keysFile?: string;
+}): Promise<SigningKeys> {
+  const previous = splitPems(unescapePem(opts.previousPublicPems ?? ''));
   if (opts.privatePem || opts.publicPem) {
     if (!opts.privatePem || !opts.publicPem) throw new Error('JWT_PRIVATE_KEY and JWT_PUBLIC_KEY must be set together');
-    return importPems(unescapePem(opts.privatePem), unescapePem(opts.publicPem));
+    return importPems(unescapePem(opts.privatePem), unescapePem(opts.publicPem), previous, false);
   }
   const file = opts.keysFile ?? defaultKeysFile();
   const pems = await readOrCreateKeyFile(file);
-  return importPems(pems.privateKey, pems.publicKey);
+  return importPems(pems.privateKey, pems.publicKey, previous, true);
 }
 
-async function importPems(privatePem: string, publicPem: string): Promise<SigningKeys> {
+async function importPems(privatePem: string, publicPem: string, previous: string[], generated: boolean): Promise<SigningKeys> {
   const privateKey = await importPKCS8(privatePem, JWT_ALG);
-  const publicKey = await importSPKI(publicPem, JWT_ALG, { extractable: true });
-  const kid = await calculateJwkThumbprint(await exportJWK(publicKey));
-  return { privateKey, publicKey, kid };
+  const current = await importPublic(publicPem);
+  const verifiers = new Map<string, CryptoKey>();
+  const jwks: JWK[] = [];
+  for (const k of [current, ...(await Promise.all(previous.map(importPublic)))]) {
+    if (verifiers.has(k.kid)) continue;
+    verifiers.set(k.kid, k.key);
+    jwks.push(k.jwk);
+  }
+  return { privateKey, publicKey: current.key, kid: current.kid, verifiers, jwks: { keys: jwks }, generated };
 }
+
+/** `kid` is the key's RFC 7638 thumbprint: the same key gets the same id on every replica, with no registry. */
+async function importPublic(pem: string): Promise<{ key: CryptoKey; kid: string; jwk: JWK }> {
+  const key = await importSPKI(pem, JWT_ALG, { extractable: true });
+  const raw = await exportJWK(key);
+  const kid = await calculateJwkThumbprint(raw);
+  return { key, kid, jwk: { ...raw, kid, alg: JWT_ALG, use: 'sig' } };
+}
+
+const splitPems = (text: string) => text.match(/-----BEGIN PUBLIC KEY-----[\s\S]+?-----END PUBLIC KEY-----/g) ?? [];
 
 // Env files often carry PEMs on one line with literal "\n".
 const unescapePem = (pem: string) => pem.replace(/\\n/g, '\n');

@@ -18,24 +18,27 @@ export function createAuthentication(deps: { tokens: TokenService; sessions: Ses
     // One Redis round trip for both (auto-pipelined); a revoked token still answers 401, not 429.
     const [state, limit] = await Promise.allSettled([
       deps.sessions.state(principal.userId, principal.jti),
-      deps.limits.user(principal.userId, res),
+      deps.limits.user(principal.userId),
     ]);
     if (state.status === 'rejected') throw state.reason;
     if (state.value !== 'active') {
-      res.removeHeader('Retry-After');
       throw new AppError('TOKEN_REVOKED', 'The access token was revoked (logged out or replaced by a newer login)');
     }
     if (limit.status === 'rejected') throw limit.reason;
     res.locals.principal = principal;
     next();
   };
-  return { authenticate };
+  /**
+   * The token's `role` claim only says what the user was at login; the session store says what
+   * they are now (a demotion rewrites it), so that is what admin routes trust.
+   */
+  const requireAdmin: RequestHandler = async (_req, res, next) => {
+    const p = principalOf(res);
+    if (p.role !== 'admin' || (await deps.sessions.liveRole(p.userId)) !== 'admin') throw new AppError('FORBIDDEN', 'Operator role required');
+    next();
+  };
+  return { authenticate, requireAdmin };
 }
-
-export const requireAdmin: RequestHandler = (_req, res, next) => {
-  if (principalOf(res).role !== 'admin') throw new AppError('FORBIDDEN', 'Operator role required');
-  next();
-};
 
 export function principalOf(res: Response): AccessPrincipal {
   const p = res.locals.principal as AccessPrincipal | undefined;

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { SignJWT, errors as joseErrors, jwtVerify } from 'jose';
+import { SignJWT, errors as joseErrors, jwtVerify, type JWTVerifyGetKey } from 'jose';
 import { z } from 'zod';
 import { UserRole } from '@concert/contracts';
 import { AppError } from '@concert/service-kit';
@@ -70,6 +70,12 @@ const nowSeconds = () => Date.now() / 1000;
 export function createTokenService(keys: SigningKeys, s: TokenSettings, cacheSize = 50_000) {
   const accessCache = new VerifiedCache<AccessPrincipal>(cacheSize);
   const queueCache = new VerifiedCache<QueuePass>(cacheSize);
+  // The token's `kid` picks the key among the current and the retired ones; no kid, or an unknown one, fails.
+  const keyFor: JWTVerifyGetKey = (header) => {
+    const key = header.kid === undefined ? undefined : keys.verifiers.get(header.kid);
+    if (!key) throw new joseErrors.JWKSNoMatchingKey();
+    return key;
+  };
   const verifyOptions = (typ: string) => ({
     algorithms: [JWT_ALG],
     issuer: s.issuer,
@@ -102,7 +108,7 @@ export function createTokenService(keys: SigningKeys, s: TokenSettings, cacheSiz
       return hit;
     }
     try {
-      const { payload } = await jwtVerify(token, keys.publicKey, verifyOptions(ACCESS_TYP));
+      const { payload } = await jwtVerify(token, keyFor, verifyOptions(ACCESS_TYP));
       const c = AccessClaims.parse(payload);
       const principal = { userId: c.sub, role: c.role, email: c.email, jti: c.jti, exp: c.exp };
       accessCache.set(token, principal);
@@ -132,7 +138,7 @@ export function createTokenService(keys: SigningKeys, s: TokenSettings, cacheSiz
     const hit = queueCache.get(token);
     if (hit && hit.exp > nowSeconds()) return hit;
     try {
-      const { payload } = await jwtVerify(token, keys.publicKey, verifyOptions(QUEUE_TYP));
+      const { payload } = await jwtVerify(token, keyFor, verifyOptions(QUEUE_TYP));
       const c = QueueClaims.parse(payload);
       const pass = { userId: c.sub, concertId: c.cid, jti: c.jti, exp: c.exp };
       queueCache.set(token, pass);

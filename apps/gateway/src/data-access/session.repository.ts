@@ -1,15 +1,13 @@
 import type { Redis } from 'ioredis';
-import { AppError } from '@concert/service-kit';
+import { AppError, sessionKeys } from '@concert/service-kit';
 
-// Keys from DESIGN.md. No hash tags: a user's keys are never used together in one script, nor in
-// one MULTI or pipeline (on a Redis Cluster they may sit in different slots).
-const activeKey = (userId: string) => `token:active:${userId}`;
-const blacklistKey = (jti: string) => `token:blacklist:${jti}`;
+const { activeKey, blacklistKey, roleKey } = sessionKeys;
 
 // Why a script: a logout must not delete the session a newer login just created.
 const DELETE_IF_SAME = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
 
 export type SessionState = 'active' | 'revoked';
+export type LiveRole = 'user' | 'admin';
 
 /** Without its session store the gateway cannot tell a live token from a revoked one: 503, not 500. */
 async function storeCall<T>(op: () => Promise<T>): Promise<T> {
@@ -23,9 +21,18 @@ async function storeCall<T>(op: () => Promise<T>): Promise<T> {
 /** The user's one live session and the per-jti blacklist, in Redis. */
 export function createSessionRepository(redis: Redis) {
   return {
-    /** A new login replaces the previous session: its token no longer matches `token:active`. */
-    async activate(userId: string, jti: string, ttlSeconds: number): Promise<void> {
-      await storeCall(() => redis.set(activeKey(userId), jti, 'EX', ttlSeconds));
+    /**
+     * A new login replaces the previous session: its token no longer matches `token:active`.
+     * The role is kept beside it and is what admin routes check (not the token's claim), so an
+     * operator demoted from the CLI loses admin access with their very next request.
+     */
+    async activate(userId: string, jti: string, ttlSeconds: number, role: LiveRole = 'user'): Promise<void> {
+      await storeCall(() => redis.multi().set(activeKey(userId), jti, 'EX', ttlSeconds).set(roleKey(userId), role, 'EX', ttlSeconds).exec());
+    },
+
+    /** The user's role as the session store has it now; anything but 'admin' is a plain user. */
+    async liveRole(userId: string): Promise<LiveRole> {
+      return (await storeCall(() => redis.get(roleKey(userId)))) === 'admin' ? 'admin' : 'user';
     },
 
     /** Blacklists the jti for exactly the token's remaining lifetime, so the set never grows unbounded. */

@@ -36,7 +36,7 @@ const SHED_CODES = new Set(['OVERLOADED', 'DEADLINE_EXCEEDED']);
 export function createUpstream(
   name: UpstreamName,
   baseUrl: string,
-  token: string,
+  token: string | (() => Promise<string>),
   timeoutMs: number,
   deps: { logger: Logger; errors: Counter<string> },
   resilience: UpstreamResilience = DEFAULT_RESILIENCE,

@@ -18,5 +18,7 @@ export interface GatewayDeps {
   holdsInDoubt: HoldsInDoubtRepository;
   limits: RateLimits;
   authenticate: RequestHandler;
+  /** After authenticate: the live session store must say the user is an admin. */
+  requireAdmin: RequestHandler;
   queueTokensIssued: Counter<string>;
 }

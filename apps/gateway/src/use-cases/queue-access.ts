@@ -33,12 +33,13 @@ export async function assertAdmitted(d: GatewayDeps, pass: QueuePass, concertId:
   assertPassAdmits(pass, concertId, status);
 }
 
-/** Joins the concert's queue inside its booking window and signs the fan's queue token. */
+/** Joins the concert's queue inside its booking window (bots: limited per fan and concert) and signs the fan's queue token. */
 export async function issueQueueToken(
   d: GatewayDeps,
   userId: string,
   concertId: string,
 ): Promise<{ created: boolean; body: QueueStatusResponse & { queueToken: string } }> {
+  await d.limits.enqueue(userId, concertId);
   const concert = await d.services.booking.getConcertCached(concertId);
   const now = new Date();
   assertBookingOpen(concert, now);

@@ -43,7 +43,7 @@ export async function startTestGateway(env: Record<string, string> = {}): Promis
   const started = await start(config, { logger: createLogger('gateway-test', process.env.LOG_LEVEL ?? 'silent') });
   const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1 });
   redis.on('error', () => undefined); // a test may point the gateway at a dead Redis on purpose
-  const keys = await loadSigningKeys({ privatePem: config.JWT_PRIVATE_KEY, publicPem: config.JWT_PUBLIC_KEY, keysFile: config.JWT_KEYS_FILE });
+  const keys = await loadSigningKeys({ privatePem: config.JWT_PRIVATE_KEY, publicPem: config.JWT_PUBLIC_KEY, previousPublicPems: config.JWT_PREVIOUS_PUBLIC_KEYS, keysFile: config.JWT_KEYS_FILE });
   const tokens = createTokenService(keys, { issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, accessTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS });
   const sessions = createSessionRepository(redis);
   const url = `http://127.0.0.1:${started.port}`;
@@ -56,7 +56,7 @@ export async function startTestGateway(env: Record<string, string> = {}): Promis
     sessions,
     async login(user) {
       const t = await tokens.signAccess({ id: user.id, role: user.role ?? 'user', email: user.email ?? `${user.id}@example.test` });
-      await sessions.activate(user.id, t.jti, t.expiresIn);
+      await sessions.activate(user.id, t.jti, t.expiresIn, user.role ?? 'user');
       return t.token;
     },
     async stop() {

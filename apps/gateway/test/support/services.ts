@@ -49,7 +49,7 @@ export interface Stack {
   queue: RunningService;
   booking: RunningService;
   payment: RunningService;
-  internalToken: string;
+  internalKeys: { INTERNAL_KEY_GATEWAY: string; INTERNAL_KEY_PAYMENT: string };
   admin: { email: string; password: string };
   /** Env for a gateway talking to this stack. */
   gatewayEnv: Record<string, string>;
@@ -70,14 +70,14 @@ export async function startStack(overrides: Partial<Record<ServiceName, Record<s
     u.password = role;
     return u.toString();
   };
-  const internalToken = `it-${randomBytes(12).toString('hex')}`;
+  const internalKeys = { INTERNAL_KEY_GATEWAY: `gw-${randomBytes(16).toString('hex')}`, INTERNAL_KEY_PAYMENT: `pay-${randomBytes(16).toString('hex')}` };
   const admin = { email: `admin-${id}@example.test`, password: `pw-${id}-secret` };
   const common = {
     REDIS_URL: await testRedisUrl(),
     KAFKA_BROKERS: (await testKafkaBrokers()).join(','),
     KAFKA_TOPIC_PREFIX: `t${id}.`,
     KAFKA_FROM_BEGINNING: 'true',
-    INTERNAL_TOKEN: internalToken,
+    ...internalKeys,
     MIGRATE_ON_START: 'true',
   };
   const [queuePort, bookingPort, paymentPort] = await Promise.all([freePort(), freePort(), freePort()]);
@@ -115,10 +115,10 @@ export async function startStack(overrides: Partial<Record<ServiceName, Record<s
       queue,
       booking,
       payment,
-      internalToken,
+      internalKeys,
       admin,
       gatewayEnv: {
-        INTERNAL_TOKEN: internalToken,
+        INTERNAL_KEY_GATEWAY: internalKeys.INTERNAL_KEY_GATEWAY,
         QUEUE_SERVICE_URL: queue.url,
         QUEUE_REDIS_KEY_PREFIX: `t${id}:`,
         BOOKING_SERVICE_URL: booking.url,

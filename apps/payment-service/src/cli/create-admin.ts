@@ -6,6 +6,7 @@
  */
 import { parseArgs } from 'node:util';
 import { createDb, createPool } from '@concert/db';
+import { adminPasswordProblem, checkSecrets, createLogger } from '@concert/service-kit';
 import { readConfig } from '../config';
 import { migrate } from '../data-access/migrations';
 import { schema } from '../data-access/schema';
@@ -19,6 +20,8 @@ async function main(): Promise<void> {
     throw new Error('usage: create-admin --email <email> [--password <at least 8 chars>] [--name <name>]');
   }
   const config = readConfig();
+  // Production gets no admin with the demo password (or a short one), from the CLI either.
+  checkSecrets(config.NODE_ENV, [adminPasswordProblem(values.password)], createLogger('create-admin', config.LOG_LEVEL));
   await migrate(config.DATABASE_URL, config.MIGRATIONS_DIR);
   const pool = createPool(config.DATABASE_URL, { max: 1, applicationName: 'create-admin' });
   try {

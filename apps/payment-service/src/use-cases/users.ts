@@ -19,7 +19,7 @@ const WRITE_MARGIN_MS = 250;
 
 export async function signup(
   db: Executor,
-  u: { email: string; name: string; phone?: string; password: string; role: 'user' | 'admin' },
+  u: { email: string; name: string; phone?: string; password: string },
 ) {
   checkDeadline('signup');
   const existing = await findCredentialsByEmail(db, u.email);
@@ -29,7 +29,8 @@ export async function signup(
   // does land just before the deadline is still safe: the client's retry gets the same user.
   checkDeadline('signup', WRITE_MARGIN_MS);
   try {
-    return userView(await insertUser(db, { ...u, passwordHash }));
+    // Always a plain user: admins come from ADMIN_EMAIL or the CLI, never from a request.
+    return userView(await insertUser(db, { ...u, passwordHash, role: 'user' }));
   } catch (err) {
     const raced = err instanceof AppError && err.code === 'EMAIL_TAKEN' ? await findCredentialsByEmail(db, u.email) : undefined;
     if (!raced) throw err;

@@ -5,7 +5,8 @@ import { SignupRequest, User } from './public';
 
 /**
  * Internal HTTP API between the gateway and the services. Every internal route lives under
- * `/internal` and requires the `x-internal-token` header (shared secret INTERNAL_TOKEN).
+ * `/internal` and requires the `x-internal-token` header: a short-lived service token naming its
+ * caller (service-kit internal-auth.ts); each route accepts only the callers that need it.
  * Errors are problem+json with the public error codes, so the gateway can pass them through.
  *
  * booking-service
@@ -42,7 +43,8 @@ export const INTERNAL_TOKEN_HEADER = 'x-internal-token';
 export const REQUEST_ID_HEADER = 'x-request-id';
 
 export const InternalUser = User.extend({ role: UserRole });
-export const InternalCreateUser = SignupRequest.extend({ role: UserRole.default('user') });
+/** No role: an HTTP field never makes an admin (config or the CLI do). */
+export const InternalCreateUser = SignupRequest;
 export const InternalCreateReservation = z.object({
   userId: z.uuid(),
   concertId: z.uuid(),

@@ -4,7 +4,8 @@ import { AmountInput, MoneyString } from '../money';
 
 /** Public REST DTOs of API.md. The gateway validates requests and documents responses with these. */
 const Iso = z.iso.datetime({ offset: true });
-const Uuid = z.uuid();
+/** Ids are canonical lowercase: an upper-case spelling of the same id must not pass as another key. */
+const Uuid = z.uuid().toLowerCase();
 
 
 // ---- auth & me
@@ -70,7 +71,8 @@ export const CreateConcertRequest = z
     concertDate: DateOnly,
     concertTime: TimeOnly,
     totalSeats: z.number().int().min(1).max(10_000),
-    price: AmountInput,
+    // Free seats are not sold: a payment of 0.00 has nothing to debit (README "Security").
+    price: AmountInput.refine((p) => p !== '0.00', 'must be greater than 0'),
     bookingStartTime: Iso,
     bookingEndTime: Iso,
   })

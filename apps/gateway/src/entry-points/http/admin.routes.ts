@@ -1,13 +1,12 @@
 import { Router } from 'express';
 import { CreateConcertRequest, QueuePolicy, UpdateConcertRequest } from '@concert/contracts';
 import { parseBody } from '@concert/service-kit';
-import { requireAdmin } from '../../auth/middleware';
 import type { GatewayDeps } from '../../use-cases/deps';
 import { pathId } from './request-parts';
 
 export function adminRoutes(d: GatewayDeps): Router {
   const r = Router();
-  r.use('/admin', d.authenticate, requireAdmin);
+  r.use('/admin', d.authenticate, d.requireAdmin);
 
   r.post('/admin/concerts', async (req, res) => {
     const body = parseBody(CreateConcertRequest, req);

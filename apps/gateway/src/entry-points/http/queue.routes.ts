@@ -7,16 +7,14 @@ import { issueQueueToken, queueStatus } from '../../use-cases/queue-access';
 import { ownQueuePass } from './queue-pass';
 import { pathId } from './request-parts';
 
-const StatusQuery = z.object({ concertId: z.uuid().optional() });
+const StatusQuery = z.object({ concertId: z.uuid().toLowerCase().optional() });
 
 export function queueRoutes(d: GatewayDeps): Router {
   const r = Router();
 
   r.post('/concerts/:concertId/queue/tokens', d.authenticate, async (req, res) => {
     const concertId = pathId(req, 'concertId', 'CONCERT_NOT_FOUND');
-    const { userId } = principalOf(res);
-    await d.limits.enqueue(userId, concertId, res);
-    const { created, body } = await issueQueueToken(d, userId, concertId);
+    const { created, body } = await issueQueueToken(d, principalOf(res).userId, concertId);
     res.status(created ? 201 : 200).json(body);
   });
 

@@ -13,7 +13,8 @@ export function idempotencyKey(req: Request): string {
   return parsed.data;
 }
 
-const Uuid = z.uuid();
+// Lowercased here, at the edge: every limit, lock and cache behind the gateway keys on one spelling.
+const Uuid = z.uuid().toLowerCase();
 
 /** A path id that is not a UUID names nothing: 404 with the resource's code, never a 500 downstream. */
 export function pathId(req: Request, name: string, notFound: ErrorCode): string {
