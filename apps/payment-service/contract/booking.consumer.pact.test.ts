@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { MatchersV3, PactV3 } from '@pact-foundation/pact';
 import { pactOutput } from '@concert/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { pay } from '../src/use-cases/pay';
 import { fan, paymentDeps, type PaymentDeps } from './support';
 

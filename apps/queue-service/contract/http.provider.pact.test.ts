@@ -23,7 +23,7 @@ describe('queue-service honours its HTTP consumers’ pacts', () => {
       logLevel: 'warn',
       beforeEach: () => p.reset(),
       stateHandlers: {
-        'a fan is in the queue of a concert': async (params) => {
+        'a fan is in the queue of a concert': async (params: unknown) => {
           const { concertId, userId } = params as { concertId: string; userId: string };
           await enqueue(p.deps, concertId, userId);
           return undefined;
