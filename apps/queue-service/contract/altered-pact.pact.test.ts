@@ -1,0 +1,42 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { Verifier } from '@pact-foundation/pact';
+import { PACT_DIR } from '@concert/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { queueProvider } from './support';
+
+/**
+ * The verification is not a formality: the committed gateway pact with one field renamed (what
+ * a provider-side rename looks like from the other end) must fail against the same provider.
+ */
+describe('a pact the provider does not honour', () => {
+  let p: Awaited<ReturnType<typeof queueProvider>>;
+  beforeAll(async () => {
+    p = await queueProvider();
+  });
+  afterAll(() => p?.close());
+
+  it('fails verification', async () => {
+    const pact = JSON.parse(readFileSync(join(PACT_DIR, 'gateway-queue-service.json'), 'utf8')) as {
+      interactions: Array<{ description: string; response: { body?: Record<string, unknown> } }>;
+    };
+    const stats = pact.interactions.find((i) => i.description === 'a request for the queue counts of a concert');
+    const body = stats!.response.body!;
+    body.waitingFans = body.waiting;
+    delete body.waiting;
+    pact.interactions = [stats!];
+    const dir = resolve(__dirname, '../../../tmp/pacts/altered');
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, 'gateway-queue-service.json');
+    writeFileSync(file, JSON.stringify(pact));
+    const verification = new Verifier({
+      provider: 'queue-service',
+      providerBaseUrl: p.url,
+      pactUrls: [file],
+      requestFilter: p.withInternalToken,
+      logLevel: 'error',
+      stateHandlers: { 'a fan is in the queue of a concert': async () => undefined },
+    }).verifyProvider();
+    await expect(verification).rejects.toThrow(/missing the following keys: waitingFans/);
+  });
+});
