@@ -18,7 +18,7 @@ import { bookingMetrics } from '../src/metrics';
 import { changeConcertStatus, createConcert } from '../src/use-cases/concerts';
 import type { BookingDeps } from '../src/use-cases/deps';
 import { eventWriter } from '../src/use-cases/events';
-import { DATABASE_URL, TOKEN } from '../test/support';
+import { DATABASE_URL, INTERNAL_KEY, internalToken } from '../test/support';
 
 /**
  * booking-service as a provider: its real express app (createApp) on a random port, with the
@@ -30,7 +30,7 @@ export async function bookingProvider() {
   const id = randomBytes(4).toString('hex');
   const topicPrefix = `pact${id}.`;
   const bullPrefix = `{pact${id}}`;
-  const config = readConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL, REDIS_URL: await testRedisUrl(), INTERNAL_TOKEN: TOKEN, KAFKA_TOPIC_PREFIX: topicPrefix, BULLMQ_PREFIX: bullPrefix });
+  const config = readConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL, REDIS_URL: await testRedisUrl(), INTERNAL_KEY_GATEWAY: INTERNAL_KEY, KAFKA_TOPIC_PREFIX: topicPrefix, BULLMQ_PREFIX: bullPrefix });
   await migrate(config);
   const logger = createLogger('booking-service', 'silent');
   const pool = createPool(config.DATABASE_URL, { max: 4, applicationName: 'booking-pact' });
@@ -49,7 +49,7 @@ export async function bookingProvider() {
     logger,
     config,
   };
-  const app = createApp(deps, { logger, metrics, internalToken: TOKEN, readiness: {} });
+  const app = createApp(deps, { logger, metrics, internalKeys: { gateway: INTERNAL_KEY, payment: config.INTERNAL_KEY_PAYMENT }, readiness: {} });
   const server: Server = await new Promise((ok) => {
     const s = app.listen(0, '127.0.0.1', () => ok(s));
   });
@@ -60,8 +60,10 @@ export async function bookingProvider() {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     /** The verifier replays the consumer's example credential; the provider wants its own. */
     withInternalToken: ((req, _res, next) => {
-      req.headers[INTERNAL_TOKEN_HEADER] = TOKEN;
-      next();
+      internalToken().then((t) => {
+        req.headers[INTERNAL_TOKEN_HEADER] = t;
+        next();
+      }, next);
     }) as RequestHandler,
     async close() {
       await new Promise((ok) => server.close(ok));

@@ -5,7 +5,7 @@ import { Redis } from 'ioredis';
 import type { RequestHandler } from 'express';
 import { INTERNAL_TOKEN_HEADER } from '@concert/contracts';
 import { createDb, createPool, withTransaction } from '@concert/db';
-import { createInternalClient, createLogger, overloadMetrics } from '@concert/service-kit';
+import { createInternalClient, createLogger, overloadMetrics, serviceTokenSource } from '@concert/service-kit';
 import { testRedisUrl } from '@concert/testing';
 import { createApp } from '../src/app';
 import { PaymentConfig } from '../src/config';
@@ -19,7 +19,7 @@ import type { Deps } from '../src/use-cases/deps';
 import { configurePasswordPool } from '../src/use-cases/password-pool';
 import { projectSeatReserved } from '../src/use-cases/reservation-projection';
 import { signup } from '../src/use-cases/users';
-import { INTERNAL_TOKEN, TEST_DATABASE_URL } from '../test/support';
+import { INTERNAL_KEY, internalToken, TEST_DATABASE_URL } from '../test/support';
 
 /**
  * payment-service's real use cases on the Postgres and Redis of its own tests, with no Kafka
@@ -33,7 +33,7 @@ export async function paymentDeps(bookingUrl = 'http://127.0.0.1:9') {
     LOG_LEVEL: 'silent',
     DATABASE_URL: TEST_DATABASE_URL,
     REDIS_URL: await testRedisUrl(),
-    INTERNAL_TOKEN,
+    INTERNAL_KEY_GATEWAY: INTERNAL_KEY,
     KAFKA_TOPIC_PREFIX: topicPrefix,
     BOOKING_SERVICE_URL: bookingUrl,
   });
@@ -49,7 +49,7 @@ export async function paymentDeps(bookingUrl = 'http://127.0.0.1:9') {
     db: createDb(pool, schema),
     redis,
     cache: createBalanceCache(redis, config.BALANCE_CACHE_TTL_SECONDS),
-    booking: createInternalClient(config.BOOKING_SERVICE_URL, INTERNAL_TOKEN),
+    booking: createInternalClient(config.BOOKING_SERVICE_URL, serviceTokenSource('payment-service', config.INTERNAL_KEY_PAYMENT, 'booking-service')),
     logger: createLogger('payment-service', 'silent'),
     metrics,
   };
@@ -78,8 +78,10 @@ export async function paymentProvider() {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     /** The verifier replays the consumer's example credential; the provider wants its own. */
     withInternalToken: ((req, _res, next) => {
-      req.headers[INTERNAL_TOKEN_HEADER] = INTERNAL_TOKEN;
-      next();
+      internalToken().then((t) => {
+        req.headers[INTERNAL_TOKEN_HEADER] = t;
+        next();
+      }, next);
     }) as RequestHandler,
     async close() {
       await new Promise((ok) => server.close(ok));
@@ -93,7 +95,7 @@ export const PASSWORD = 'correct-horse-battery';
 /** A fan made through the service's own signup and charge, optionally holding a seat (as seat-reserved would project it). */
 export async function fan(d: Deps, o: { balance?: string; holds?: boolean } = {}) {
   const email = `pact-${randomUUID()}@payment.test`;
-  const user = await signup(d.db, { email, name: 'Pact Fan', password: PASSWORD, role: 'user' });
+  const user = await signup(d.db, { email, name: 'Pact Fan', password: PASSWORD });
   if (o.balance) await charge(d, { userId: user.id, amount: o.balance, idempotencyKey: randomUUID() });
   const reservationId = randomUUID();
   if (o.holds) {

@@ -15,7 +15,7 @@ import { PaymentConfig } from '../src/config';
 import { start, type RunningService } from '../src/start';
 
 export const INTERNAL_KEY = 'test-internal-key-gateway-0123456789abcdef';
-const internalToken = serviceTokenSource('gateway', INTERNAL_KEY, 'payment-service');
+export const internalToken = serviceTokenSource('gateway', INTERNAL_KEY, 'payment-service');
 export const TEST_DATABASE_URL =
   process.env.PAYMENT_TEST_DATABASE_URL ?? 'postgres://payment_svc:payment_svc@127.0.0.1:5432/concert_test';
 

@@ -10,7 +10,7 @@ import { QueueServiceConfig } from '../src/config';
 import { createQueueRepository } from '../src/data-access/queue.repository';
 import { createQueueMetrics } from '../src/queue-metrics';
 import type { QueueDeps } from '../src/use-cases/deps';
-import { dropNamespace, namespace, TOKEN } from '../test/helpers';
+import { dropNamespace, INTERNAL_KEY, internalToken, namespace } from '../test/helpers';
 
 /**
  * queue-service as a provider and as a consumer: its real use cases on the tests' Redis, in a
@@ -19,7 +19,7 @@ import { dropNamespace, namespace, TOKEN } from '../test/helpers';
  */
 export async function queueDeps() {
   const ns = namespace();
-  const config = QueueServiceConfig.parse({ LOG_LEVEL: 'silent', INTERNAL_TOKEN: TOKEN, REDIS_URL: await testRedisUrl(), REDIS_KEY_PREFIX: ns.keyPrefix });
+  const config = QueueServiceConfig.parse({ LOG_LEVEL: 'silent', INTERNAL_KEY_GATEWAY: INTERNAL_KEY, REDIS_URL: await testRedisUrl(), REDIS_KEY_PREFIX: ns.keyPrefix });
   const logger = createLogger('queue-service', 'silent');
   const metrics = createMetrics('queue-service');
   const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 2 });
@@ -44,7 +44,7 @@ export async function queueDeps() {
 export async function queueProvider() {
   const q = await queueDeps();
   const logger = createLogger('queue-service', 'silent');
-  const app = createApp(q.deps, { logger, metrics: q.metrics, internalToken: TOKEN, readiness: {} });
+  const app = createApp(q.deps, { logger, metrics: q.metrics, gatewayKey: INTERNAL_KEY, readiness: {} });
   const server: Server = await new Promise((ok) => {
     const s = app.listen(0, '127.0.0.1', () => ok(s));
   });
@@ -53,8 +53,10 @@ export async function queueProvider() {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     /** The verifier replays the consumer's example credential; the provider wants its own. */
     withInternalToken: ((req, _res, next) => {
-      req.headers[INTERNAL_TOKEN_HEADER] = TOKEN;
-      next();
+      internalToken().then((t) => {
+        req.headers[INTERNAL_TOKEN_HEADER] = t;
+        next();
+      }, next);
     }) as RequestHandler,
     async close() {
       await new Promise((ok) => server.close(ok));

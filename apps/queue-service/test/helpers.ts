@@ -8,7 +8,7 @@ import { QueueServiceConfig } from '../src/config';
 import { start, type StartedQueueService } from '../src/start';
 
 export const INTERNAL_KEY = 'test-internal-key-gateway-0123456789abcdef';
-const internalToken = serviceTokenSource('gateway', INTERNAL_KEY, 'queue-service');
+export const internalToken = serviceTokenSource('gateway', INTERNAL_KEY, 'queue-service');
 
 /** One namespace (Redis key prefix, topic prefix, group) shared by the instances of one test. */
 export function namespace() {
