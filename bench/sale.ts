@@ -28,7 +28,7 @@ import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
-import { reconcile } from '@concert/ops';
+import { generateSecrets, reconcile } from '@concert/ops';
 import { startPlatform, uniqueName, waitFor, type Platform } from '@concert/testing';
 import { createLoadClient } from './lib/http';
 import { memorySampler, type MemoryRow } from './lib/memory';
@@ -88,7 +88,8 @@ async function main(): Promise<void> {
       basePort: 19080,
       topicPrefix: `${uniqueName('bench')}.`,
       replicas: { 'queue-service': REPLICAS, 'booking-service': REPLICAS, 'payment-service': REPLICAS },
-      env: { NODE_ENV: 'production', ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password, LOG_LEVEL: 'warn' },
+      // Production mode refuses default secrets: this run gets its own, as `npm run ops -- secrets` makes them.
+      env: { ...generateSecrets(), NODE_ENV: 'production', ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password, LOG_LEVEL: 'warn' },
       perService: { 'payment-service': { PASSWORD_SCRYPT_N: '1024' } },
     });
     url = platform.gatewayUrl;

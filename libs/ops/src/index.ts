@@ -1,3 +1,3 @@
 export * from './reconcile';
 export { CHECKS } from './checks';
-export { generateSecretsEnv, ensureSecretsFile } from './secrets';
+export { generateSecrets, generateSecretsEnv, ensureSecretsFile } from './secrets';

@@ -7,10 +7,10 @@ import { dirname } from 'node:path';
  * replicas accept each other's tokens and a redeploy logs nobody out) and the internal
  * per-caller internal keys, and a first admin password. PEMs are on one line with literal "\n", which the gateway unescapes.
  */
-export function generateSecretsEnv(): string {
+export function generateSecrets(): Record<string, string> {
   const { privateKey, publicKey } = generateKeyPairSync('ed25519');
   const oneLine = (pem: string) => pem.trim().replace(/\n/g, '\\n');
-  const lines = {
+  return {
     JWT_PRIVATE_KEY: oneLine(privateKey.export({ type: 'pkcs8', format: 'pem' }).toString()),
     JWT_PUBLIC_KEY: oneLine(publicKey.export({ type: 'spki', format: 'pem' }).toString()),
     // Each caller's key for its service tokens (service-kit internal-auth.ts).
@@ -19,6 +19,10 @@ export function generateSecretsEnv(): string {
     // The first admin's password for the seed one-shot: production refuses the demo one.
     ADMIN_PASSWORD: randomBytes(18).toString('base64url'),
   };
+}
+
+export function generateSecretsEnv(): string {
+  const lines = generateSecrets();
   return Object.entries(lines).map(([k, v]) => `${k}="${v}"`).join('\n') + '\n';
 }
 
