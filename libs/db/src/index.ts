@@ -5,6 +5,7 @@ export { findMigrationsFolder, runMigrations, type MigrationOptions } from './mi
 export { outboxTable, OUTBOX_STATUSES, type OutboxTable, type OutboxStatus } from './outbox-table';
 export { inboxTable, type InboxTable } from './inbox-table';
 export { enqueueEvent, outboxChannel, type EnqueueEventInput, type OutboxEnvelope } from './outbox-writer';
+export { createEventWriter, type EventWriterFn, type PayloadOf, type TopicOf } from './event-writer';
 export { startOutboxRelay, type OutboxRelay, type OutboxRelayOptions } from './outbox-relay';
 export type { OutboxLag } from './outbox-store';
 export { redriveDead } from './redrive';
