@@ -115,10 +115,8 @@ export async function start(config: BookingConfig, opts: { logger?: Logger } = {
 
   const { server, shutdown } = await serve({
     app,
-    port: config.PORT,
-    host: config.HOST,
+    config,
     logger,
-    shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
     closers: [
       () => inboxRetention.stop(),
       () => sweeper?.stop(),

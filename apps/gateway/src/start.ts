@@ -100,10 +100,8 @@ export async function start(config: GatewayConfig, opts: { logger?: Logger } = {
 
   const { server, shutdown } = await serve({
     app,
-    port: listenPort(config),
-    host: config.HOST,
+    config: { ...config, PORT: listenPort(config) },
     logger,
-    shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
     closers: [() => redis.quit(), () => Promise.all(upstreams.map((u) => u.close()))],
   });
   return {

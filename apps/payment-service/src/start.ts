@@ -129,10 +129,8 @@ export async function start(config: PaymentConfig): Promise<RunningService> {
   });
   const { server, shutdown } = await serve({
     app,
-    port: config.PORT,
-    host: config.HOST,
+    config,
     logger,
-    shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
     closers: [() => keyRetention.stop(), () => inboxRetention.stop(), () => subscriber.stop(), () => relay.stop(), () => publisher.disconnect(), () => redis.quit(), () => pool.end()],
   });
   lifecycle.shutdown = shutdown;

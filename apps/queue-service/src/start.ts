@@ -88,10 +88,8 @@ export async function start(config: QueueServiceConfig): Promise<StartedQueueSer
 
   const { server, shutdown } = await serve({
     app,
-    port: config.PORT,
-    host: config.HOST,
+    config,
     logger,
-    shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
     closers: [() => ticker?.stop(), () => subscriber.stop(), () => publisher.disconnect(), () => redis.quit()],
   });
   lifecycle.shutdown = shutdown;

@@ -11,13 +11,13 @@ type Closer = () => Promise<unknown> | unknown;
  */
 export async function serve(opts: {
   app: Express;
-  port: number;
-  host?: string;
+  /** Where to listen and how long a graceful shutdown may take: every service's config has these. */
+  config: { PORT: number; HOST?: string; SHUTDOWN_TIMEOUT_MS?: number };
   logger: Logger;
   closers: Closer[];
-  shutdownTimeoutMs?: number;
 }): Promise<{ server: Server; shutdown: (reason: string) => Promise<void> }> {
-  const { app, port, host = '127.0.0.1', logger, closers, shutdownTimeoutMs = 10_000 } = opts;
+  const { app, logger, closers } = opts;
+  const { PORT: port, HOST: host = '127.0.0.1', SHUTDOWN_TIMEOUT_MS: shutdownTimeoutMs = 10_000 } = opts.config;
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(port, host, (err?: Error) => (err ? reject(err) : resolve(s)));
   });
