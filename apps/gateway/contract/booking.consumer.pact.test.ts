@@ -1,5 +1,6 @@
 import { MatchersV3 } from '@pact-foundation/pact';
 import { UpstreamProblem } from '@concert/service-kit';
+import { concertDraft } from '@concert/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { bookingApi } from '../src/data-access/services';
 import { gatewayPact, internalHeaders, iso, JSON_BODY, money, problem, PROBLEM_BODY, uuid } from './support';
@@ -33,20 +34,13 @@ const reservation = (status: string) => ({
   reservedUntil: iso('2030-01-01T10:05:00.000Z'),
   confirmedAt: null,
 });
+const NEW_CONCERT = concertDraft('2030-01-01T10:00:00.000Z', '2030-01-01T12:00:00.000Z');
 const concertPath = (suffix = '') => fromProviderState(`/internal/concerts/\${concertId}${suffix}`, `/internal/concerts/${CONCERT}${suffix}`);
 const userId = () => fromProviderState('${userId}', USER);
 const reservationPath = () => fromProviderState('/internal/reservations/${reservationId}', `/internal/reservations/${RESERVATION}`);
 
-const { pact, publish, upstreamFor } = gatewayPact('booking-service');
-const run = (test: (api: ReturnType<typeof bookingApi>) => Promise<void>) =>
-  pact.executeTest(async (server) => {
-    const up = upstreamFor(server.url, 'booking');
-    try {
-      await test(bookingApi(up, 0));
-    } finally {
-      await up.close();
-    }
-  });
+type BookingApi = ReturnType<typeof bookingApi>;
+const { pact, publish, run } = gatewayPact('booking-service', 'booking', (up) => bookingApi(up, 0));
 
 describe('gateway → booking-service', () => {
   afterAll(() => publish(10));
@@ -89,39 +83,14 @@ describe('gateway → booking-service', () => {
   it('creates a concert and changes its status', async () => {
     pact
       .uponReceiving('a new concert')
-      .withRequest({
-        method: 'POST',
-        path: '/internal/concerts',
-        headers: internalHeaders,
-        body: {
-          title: 'Test Concert',
-          artist: 'Tester',
-          venue: 'Hall',
-          concertDate: '2030-01-02',
-          concertTime: '19:30:00',
-          totalSeats: 10,
-          price: '120000.00',
-          bookingStartTime: '2030-01-01T10:00:00.000Z',
-          bookingEndTime: '2030-01-01T12:00:00.000Z',
-        },
-      })
+      .withRequest({ method: 'POST', path: '/internal/concerts', headers: internalHeaders, body: NEW_CONCERT })
       .willRespondWith({ status: 201, headers: JSON_BODY, body: concert('SCHEDULED') })
       .given('a concert open for booking')
       .uponReceiving('a status change of a concert')
       .withRequest({ method: 'PATCH', path: concertPath(), headers: internalHeaders, body: { status: 'BOOKING_CLOSED' } })
       .willRespondWith({ status: 200, headers: JSON_BODY, body: concert('BOOKING_CLOSED') });
     await run(async (api) => {
-      const created = await api.createConcert({
-        title: 'Test Concert',
-        artist: 'Tester',
-        venue: 'Hall',
-        concertDate: '2030-01-02',
-        concertTime: '19:30:00',
-        totalSeats: 10,
-        price: '120000.00',
-        bookingStartTime: '2030-01-01T10:00:00.000Z',
-        bookingEndTime: '2030-01-01T12:00:00.000Z',
-      });
+      const created = await api.createConcert(NEW_CONCERT);
       expect(created.status).toBe('SCHEDULED');
       expect((await api.updateConcert(CONCERT, { status: 'BOOKING_CLOSED' })).status).toBe('BOOKING_CLOSED');
     });
@@ -144,13 +113,17 @@ describe('gateway → booking-service', () => {
     });
   });
 
-  it('reads a fan’s hold', async () => {
+  // The fan's own hold, read and cancelled: one request but for the method.
+  it.each([
+    { does: 'reads', method: 'GET', interaction: 'a request for the fan’s reservation', status: 'TEMPORARILY_RESERVED', call: (api: BookingApi) => api.getReservation(RESERVATION, USER) },
+    { does: 'cancels', method: 'DELETE', interaction: 'a cancellation of the fan’s hold', status: 'CANCELLED', call: (api: BookingApi) => api.cancelReservation(RESERVATION, USER) },
+  ])('$does a fan’s hold', async ({ method, interaction, status, call }) => {
     pact
       .given('a fan holds seat 7')
-      .uponReceiving('a request for the fan’s reservation')
-      .withRequest({ method: 'GET', path: reservationPath(), query: { userId: userId() }, headers: internalHeaders })
-      .willRespondWith({ status: 200, headers: JSON_BODY, body: reservation('TEMPORARILY_RESERVED') });
-    await run(async (api) => expect((await api.getReservation(RESERVATION, USER)).status).toBe('TEMPORARILY_RESERVED'));
+      .uponReceiving(interaction)
+      .withRequest({ method, path: reservationPath(), query: { userId: userId() }, headers: internalHeaders })
+      .willRespondWith({ status: 200, headers: JSON_BODY, body: reservation(status) });
+    await run(async (api) => expect((await call(api)).status).toBe(status));
   });
 
   it('lists a fan’s reservations', async () => {
@@ -160,15 +133,6 @@ describe('gateway → booking-service', () => {
       .withRequest({ method: 'GET', path: fromProviderState('/internal/users/${userId}/reservations', `/internal/users/${USER}/reservations`), headers: internalHeaders })
       .willRespondWith({ status: 200, headers: JSON_BODY, body: { items: eachLike(reservation('TEMPORARILY_RESERVED')) } });
     await run(async (api) => expect((await api.userReservations(USER)).items).toHaveLength(1));
-  });
-
-  it('cancels a fan’s hold', async () => {
-    pact
-      .given('a fan holds seat 7')
-      .uponReceiving('a cancellation of the fan’s hold')
-      .withRequest({ method: 'DELETE', path: reservationPath(), query: { userId: userId() }, headers: internalHeaders })
-      .willRespondWith({ status: 200, headers: JSON_BODY, body: reservation('CANCELLED') });
-    await run(async (api) => expect((await api.cancelReservation(RESERVATION, USER)).status).toBe('CANCELLED'));
   });
 
   it('passes a missing reservation through as RESERVATION_NOT_FOUND', async () => {

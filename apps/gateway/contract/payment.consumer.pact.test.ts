@@ -13,6 +13,12 @@ const PASSWORD = 'correct-horse-battery';
 
 const userPath = (suffix = '') => fromProviderState(`/internal/users/\${userId}${suffix}`, `/internal/users/${USER}${suffix}`);
 const user = { id: uuid(USER), email: string(EMAIL), name: string('Pact Fan'), phone: null };
+const payRequest = (idempotencyKey: string) => ({
+  method: 'POST',
+  path: '/internal/payments',
+  headers: { ...internalHeaders, 'idempotency-key': idempotencyKey },
+  body: { userId: fromProviderState('${userId}', USER), reservationId: fromProviderState('${reservationId}', RESERVATION) },
+});
 const payment = {
   id: uuid(PAYMENT),
   reservationId: uuid(RESERVATION),
@@ -23,16 +29,7 @@ const payment = {
   paidAt: iso('2030-01-01T10:01:00.000Z'),
 };
 
-const { pact, publish, upstreamFor } = gatewayPact('payment-service');
-const run = (test: (api: ReturnType<typeof paymentApi>) => Promise<void>) =>
-  pact.executeTest(async (server) => {
-    const up = upstreamFor(server.url, 'payment');
-    try {
-      await test(paymentApi(up));
-    } finally {
-      await up.close();
-    }
-  });
+const { pact, publish, run } = gatewayPact('payment-service', 'payment', (up) => paymentApi(up));
 
 // One interaction per mock server where paths come from provider state: such a path matches by type only.
 describe('gateway → payment-service', () => {
@@ -132,12 +129,7 @@ describe('gateway → payment-service', () => {
     pact
       .given('a fan with a balance holds a seat')
       .uponReceiving('a payment with an idempotency key')
-      .withRequest({
-        method: 'POST',
-        path: '/internal/payments',
-        headers: { ...internalHeaders, 'idempotency-key': 'pay-1' },
-        body: { userId: fromProviderState('${userId}', USER), reservationId: fromProviderState('${reservationId}', RESERVATION) },
-      })
+      .withRequest(payRequest('pay-1'))
       .willRespondWith({ status: 201, headers: JSON_BODY, body: payment });
     await run(async (api) => expect((await api.pay({ userId: USER, reservationId: RESERVATION }, 'pay-1')).status).toBe('COMPLETED'));
   });
@@ -146,12 +138,7 @@ describe('gateway → payment-service', () => {
     pact
       .given('a fan without money holds a seat')
       .uponReceiving('a payment the balance does not cover')
-      .withRequest({
-        method: 'POST',
-        path: '/internal/payments',
-        headers: { ...internalHeaders, 'idempotency-key': 'pay-2' },
-        body: { userId: fromProviderState('${userId}', USER), reservationId: fromProviderState('${reservationId}', RESERVATION) },
-      })
+      .withRequest(payRequest('pay-2'))
       .willRespondWith({ status: 409, headers: PROBLEM_BODY, body: problem(409, 'INSUFFICIENT_BALANCE') });
     await run(async (api) => {
       const err = await api.pay({ userId: USER, reservationId: RESERVATION }, 'pay-2').catch((e: unknown) => e);

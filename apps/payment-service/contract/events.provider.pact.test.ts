@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { MessageProviderPact } from '@pact-foundation/pact';
-import { pactsFor } from '@concert/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifyMessagePacts } from '@concert/testing/pact';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { pay } from '../src/use-cases/pay';
 import { fan, paymentDeps, type PaymentDeps } from './support';
 
@@ -16,25 +15,17 @@ describe('payment-service honours its event consumers’ pacts', () => {
   });
   afterAll(() => p?.close());
 
-  it('verifies every pact', async () => {
-    const pactUrls = pactsFor('payment-service-events');
-    expect(pactUrls.length).toBeGreaterThan(0);
-    await new MessageProviderPact({
-      provider: 'payment-service-events',
-      pactUrls,
-      logLevel: 'warn',
-      messageProviders: {
-        'a payment-completed event': async () => {
-          const f = await fan(p.deps, { balance: '500000.00', holds: true });
-          await pay(p.deps, { userId: f.userId, reservationId: f.reservationId, idempotencyKey: randomUUID() });
-          const { rows } = await p.pool.query<{ payload: unknown }>(
-            'select payload from payment.outbox where aggregateid = $1 and type = $2 and topic like $3',
-            [f.reservationId, 'payment-completed', `${p.topicPrefix}%`],
-          );
-          if (!rows[0]) throw new Error('pay() wrote no payment-completed');
-          return rows[0].payload;
-        },
+  it('verifies every pact', () =>
+    verifyMessagePacts('payment-service-events', {
+      'a payment-completed event': async () => {
+        const f = await fan(p.deps, { balance: '500000.00', holds: true });
+        await pay(p.deps, { userId: f.userId, reservationId: f.reservationId, idempotencyKey: randomUUID() });
+        const { rows } = await p.pool.query<{ payload: unknown }>(
+          'select payload from payment.outbox where aggregateid = $1 and type = $2 and topic like $3',
+          [f.reservationId, 'payment-completed', `${p.topicPrefix}%`],
+        );
+        if (!rows[0]) throw new Error('pay() wrote no payment-completed');
+        return rows[0].payload;
       },
-    }).verify();
-  });
+    }));
 });

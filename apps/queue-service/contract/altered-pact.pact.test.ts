@@ -1,8 +1,8 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { Verifier } from '@pact-foundation/pact';
-import { PACT_DIR } from '@concert/testing';
+import { PACT_DIR, verifyHttpPacts } from '@concert/testing/pact';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { internalToken } from '../test/helpers';
 import { queueProvider } from './support';
 
 /**
@@ -29,14 +29,14 @@ describe('a pact the provider does not honour', () => {
     mkdirSync(dir, { recursive: true });
     const file = join(dir, 'gateway-queue-service.json');
     writeFileSync(file, JSON.stringify(pact));
-    const verification = new Verifier({
+    const verification = verifyHttpPacts({
       provider: 'queue-service',
-      providerBaseUrl: p.url,
+      app: p.app,
+      token: internalToken,
       pactUrls: [file],
-      requestFilter: p.withInternalToken,
       logLevel: 'error',
       stateHandlers: { 'a fan is in the queue of a concert': async () => undefined },
-    }).verifyProvider();
+    });
     await expect(verification).rejects.toThrow(/missing the following keys: waitingFans/);
   });
 });

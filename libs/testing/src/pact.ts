@@ -1,0 +1,4 @@
+// Apart from index.ts: loading @pact-foundation/pact costs about a second, which only the contract tests should pay.
+export * from './pact-files';
+export * from './pact-provider';
+export * from './pact-consumer';
