@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { PACT_DIR, verifyHttpPacts } from '@concert/testing/pact';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openForSuite, PACT_DIR, verifyHttpPacts } from '@concert/testing/pact';
+import { describe, expect, it } from 'vitest';
 import { internalToken } from '../test/helpers';
 import { queueProvider } from './support';
 
@@ -10,11 +10,7 @@ import { queueProvider } from './support';
  * a provider-side rename looks like from the other end) must fail against the same provider.
  */
 describe('a pact the provider does not honour', () => {
-  let p: Awaited<ReturnType<typeof queueProvider>>;
-  beforeAll(async () => {
-    p = await queueProvider();
-  });
-  afterAll(() => p?.close());
+  const provider = openForSuite(queueProvider);
 
   it('fails verification', async () => {
     const pact = JSON.parse(readFileSync(join(PACT_DIR, 'gateway-queue-service.json'), 'utf8')) as {
@@ -31,7 +27,7 @@ describe('a pact the provider does not honour', () => {
     writeFileSync(file, JSON.stringify(pact));
     const verification = verifyHttpPacts({
       provider: 'queue-service',
-      app: p.app,
+      app: provider().app,
       token: internalToken,
       pactUrls: [file],
       logLevel: 'error',
