@@ -3,7 +3,7 @@ import { UpstreamProblem } from '@concert/service-kit';
 import { concertDraft } from '@concert/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { bookingApi } from '../src/data-access/services';
-import { gatewayPact, internalHeaders, iso, JSON_BODY, money, problem, PROBLEM_BODY, uuid } from './support';
+import { gatewayPact, internalHeaders, itReads, iso, JSON_BODY, money, problem, PROBLEM_BODY, uuid } from './support';
 
 const { eachLike, fromProviderState, integer, string } = MatchersV3;
 const CONCERT = '6f1c1d6e-2a51-4d0a-9a3e-0f6b8e2d4c11';
@@ -40,7 +40,8 @@ const userId = () => fromProviderState('${userId}', USER);
 const reservationPath = () => fromProviderState('/internal/reservations/${reservationId}', `/internal/reservations/${RESERVATION}`);
 
 type BookingApi = ReturnType<typeof bookingApi>;
-const { pact, publish, run } = gatewayPact('booking-service', 'booking', (up) => bookingApi(up, 0));
+const gateway = gatewayPact('booking-service', 'booking', (up) => bookingApi(up, 0));
+const { pact, publish, run } = gateway;
 
 describe('gateway → booking-service', () => {
   afterAll(() => publish(10));
@@ -58,27 +59,15 @@ describe('gateway → booking-service', () => {
   });
 
   // One interaction per mock server where paths come from provider state: such a path matches by type only.
-  it('reads one concert', async () => {
-    pact
-      .given('a concert open for booking')
-      .uponReceiving('a request for one concert')
-      .withRequest({ method: 'GET', path: concertPath(), headers: internalHeaders })
-      .willRespondWith({ status: 200, headers: JSON_BODY, body: concert() });
-    await run(async (api) => expect((await api.getConcert(CONCERT)).id).toBe(CONCERT));
-  });
-
-  it('reads the seat map of a concert', async () => {
-    pact
-      .given('a concert open for booking')
-      .uponReceiving('a request for the seat map of a concert')
-      .withRequest({ method: 'GET', path: concertPath('/seats'), headers: internalHeaders })
-      .willRespondWith({
-        status: 200,
-        headers: JSON_BODY,
-        body: { concertId: uuid(CONCERT), seats: eachLike({ seatNumber: integer(1), status: MatchersV3.regex('^(AVAILABLE|TEMPORARILY_RESERVED|RESERVED)$', 'AVAILABLE') }) },
-      });
-    await run(async (api) => expect(await api.getSeats(CONCERT)).toMatchObject({ concertId: CONCERT }));
-  });
+  itReads(gateway, 'a concert open for booking', concertPath, [
+    { reads: 'one concert', suffix: '', body: concert(), check: async (api) => expect((await api.getConcert(CONCERT)).id).toBe(CONCERT) },
+    {
+      reads: 'the seat map of a concert',
+      suffix: '/seats',
+      body: { concertId: uuid(CONCERT), seats: eachLike({ seatNumber: integer(1), status: MatchersV3.regex('^(AVAILABLE|TEMPORARILY_RESERVED|RESERVED)$', 'AVAILABLE') }) },
+      check: async (api) => expect(await api.getSeats(CONCERT)).toMatchObject({ concertId: CONCERT }),
+    },
+  ]);
 
   it('creates a concert and changes its status', async () => {
     pact

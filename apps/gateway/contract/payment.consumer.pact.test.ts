@@ -2,7 +2,7 @@ import { MatchersV3 } from '@pact-foundation/pact';
 import { UpstreamProblem } from '@concert/service-kit';
 import { afterAll, describe, expect, it } from 'vitest';
 import { paymentApi } from '../src/data-access/services';
-import { gatewayPact, internalHeaders, iso, JSON_BODY, money, problem, PROBLEM_BODY, uuid } from './support';
+import { gatewayPact, internalHeaders, itReads, iso, JSON_BODY, money, problem, PROBLEM_BODY, uuid } from './support';
 
 const { eachLike, fromProviderState, string } = MatchersV3;
 const USER = '2c4e6a80-1b3d-4f5a-8c7e-9d0b2a4c6e81';
@@ -29,7 +29,8 @@ const payment = {
   paidAt: iso('2030-01-01T10:01:00.000Z'),
 };
 
-const { pact, publish, run } = gatewayPact('payment-service', 'payment', (up) => paymentApi(up));
+const gateway = gatewayPact('payment-service', 'payment', (up) => paymentApi(up));
+const { pact, publish, run } = gateway;
 
 // One interaction per mock server where paths come from provider state: such a path matches by type only.
 describe('gateway → payment-service', () => {
@@ -68,23 +69,10 @@ describe('gateway → payment-service', () => {
     });
   });
 
-  it('reads a fan', async () => {
-    pact
-      .given('a fan with a balance')
-      .uponReceiving('a request for a fan')
-      .withRequest({ method: 'GET', path: userPath(), headers: internalHeaders })
-      .willRespondWith({ status: 200, headers: JSON_BODY, body: { ...user, role: 'user' } });
-    await run(async (api) => expect((await api.getUser(USER)).id).toBe(USER));
-  });
-
-  it('reads a fan’s balance', async () => {
-    pact
-      .given('a fan with a balance')
-      .uponReceiving('a request for a fan’s balance')
-      .withRequest({ method: 'GET', path: userPath('/balance'), headers: internalHeaders })
-      .willRespondWith({ status: 200, headers: JSON_BODY, body: { balance: money('500000.00') } });
-    await run(async (api) => expect((await api.balance(USER)).balance).toBe('500000.00'));
-  });
+  itReads(gateway, 'a fan with a balance', userPath, [
+    { reads: 'a fan', suffix: '', body: { ...user, role: 'user' }, check: async (api) => expect((await api.getUser(USER)).id).toBe(USER) },
+    { reads: 'a fan’s balance', suffix: '/balance', body: { balance: money('500000.00') }, check: async (api) => expect((await api.balance(USER)).balance).toBe('500000.00') },
+  ]);
 
   it('charges a fan’s balance', async () => {
     pact

@@ -1,7 +1,8 @@
-import { MatchersV3 } from '@pact-foundation/pact';
+import { MatchersV3, type V3Request } from '@pact-foundation/pact';
 import { Counter } from 'prom-client';
 import { createLogger } from '@concert/service-kit';
-import { CONSUMER_TOKEN, httpConsumerPact } from '@concert/testing/pact';
+import { CONSUMER_TOKEN, httpConsumerPact, internalHeaders, JSON_BODY } from '@concert/testing/pact';
+import { it } from 'vitest';
 import { createUpstream, type Upstream, type UpstreamName } from '../src/data-access/upstream';
 
 export { internalHeaders, iso, JSON_BODY, PROBLEM_BODY } from '@concert/testing/pact';
@@ -36,4 +37,25 @@ export function gatewayPact<Api>(provider: 'booking-service' | 'payment-service'
       }
     });
   return { pact, publish, run };
+}
+type GatewayPact<Api> = ReturnType<typeof gatewayPact<Api>>;
+
+/**
+ * Reads the provider answers with 200 in one state, one interaction (so one mock server) each:
+ * the rows differ only in what is read, the path suffix, the body and the client's check.
+ */
+export function itReads<Api>(
+  { pact, run }: GatewayPact<Api>,
+  state: string,
+  path: (suffix: string) => V3Request['path'],
+  rows: Array<{ reads: string; suffix: string; body: unknown; check: (api: Api) => Promise<void> }>,
+): void {
+  it.each(rows)('reads $reads', async ({ reads, suffix, body, check }) => {
+    pact
+      .given(state)
+      .uponReceiving(`a request for ${reads}`)
+      .withRequest({ method: 'GET', path: path(suffix), headers: internalHeaders })
+      .willRespondWith({ status: 200, headers: JSON_BODY, body });
+    await run(check);
+  });
 }
