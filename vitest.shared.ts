@@ -5,8 +5,11 @@ import type { UserConfig } from 'vitest/config';
 // Why: vitest does not read tsconfig "paths"; derive aliases from the one source of truth.
 const base = JSON.parse(readFileSync(resolve(__dirname, 'tsconfig.base.json'), 'utf8'));
 const paths: Record<string, string[]> = base.compilerOptions.paths;
+// Longest name first: vite takes the first alias that prefixes an import, so @concert/testing/pact must beat @concert/testing.
 export const alias = Object.fromEntries(
-  Object.entries(paths).map(([name, [target]]) => [name, resolve(__dirname, target as string)]),
+  Object.entries(paths)
+    .sort(([a], [b]) => b.length - a.length)
+    .map(([name, [target]]) => [name, resolve(__dirname, target as string)]),
 );
 
 export function projectConfig(root: string, overrides: Partial<NonNullable<UserConfig['test']>> = {}): UserConfig {

@@ -9,7 +9,7 @@ import {
   type EventPublisher,
   type IncomingMessage,
 } from '@concert/messaging';
-import { testKafkaBrokers, testRedisUrl } from '@concert/testing';
+import { openConcertDraft, testKafkaBrokers, testRedisUrl } from '@concert/testing';
 import { readConfig } from '../src/config';
 import { start, type RunningBookingService } from '../src/start';
 
@@ -86,18 +86,8 @@ export type Api = ReturnType<typeof api>;
 
 /** A concert whose booking window is open now. */
 export async function openConcert(a: Api, o: { totalSeats?: number; price?: string } = {}) {
-  const now = Date.now();
-  const created = await a.post('/internal/concerts', {
-    title: 'Test Concert',
-    artist: 'Tester',
-    venue: 'Hall',
-    concertDate: '2030-01-02',
-    concertTime: '19:30:00',
-    totalSeats: o.totalSeats ?? 10,
-    price: o.price ?? '120000.00',
-    bookingStartTime: new Date(now - 60_000).toISOString(),
-    bookingEndTime: new Date(now + 3_600_000).toISOString(),
-  });
+  const draft = openConcertDraft();
+  const created = await a.post('/internal/concerts', { ...draft, totalSeats: o.totalSeats ?? draft.totalSeats, price: o.price ?? draft.price });
   if (created.status !== 201) throw new Error(`create concert: ${created.status} ${JSON.stringify(created.body)}`);
   const opened = await a.patch(`/internal/concerts/${created.body.id}`, { status: 'BOOKING_OPEN' });
   if (opened.status !== 200) throw new Error(`open concert: ${opened.status}`);

@@ -1,8 +1,9 @@
 import { MatchersV3 } from '@pact-foundation/pact';
 import { UpstreamProblem } from '@concert/service-kit';
+import { concertDraft } from '@concert/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { bookingApi } from '../src/data-access/services';
-import { gatewayPact, internalHeaders, iso, JSON_BODY, money, problem, PROBLEM_BODY, uuid } from './support';
+import { gatewayPact, internalHeaders, itReads, iso, JSON_BODY, money, problem, PROBLEM_BODY, uuid } from './support';
 
 const { eachLike, fromProviderState, integer, string } = MatchersV3;
 const CONCERT = '6f1c1d6e-2a51-4d0a-9a3e-0f6b8e2d4c11';
@@ -33,20 +34,14 @@ const reservation = (status: string) => ({
   reservedUntil: iso('2030-01-01T10:05:00.000Z'),
   confirmedAt: null,
 });
+const NEW_CONCERT = concertDraft('2030-01-01T10:00:00.000Z', '2030-01-01T12:00:00.000Z');
 const concertPath = (suffix = '') => fromProviderState(`/internal/concerts/\${concertId}${suffix}`, `/internal/concerts/${CONCERT}${suffix}`);
 const userId = () => fromProviderState('${userId}', USER);
 const reservationPath = () => fromProviderState('/internal/reservations/${reservationId}', `/internal/reservations/${RESERVATION}`);
 
-const { pact, publish, upstreamFor } = gatewayPact('booking-service');
-const run = (test: (api: ReturnType<typeof bookingApi>) => Promise<void>) =>
-  pact.executeTest(async (server) => {
-    const up = upstreamFor(server.url, 'booking');
-    try {
-      await test(bookingApi(up, 0));
-    } finally {
-      await up.close();
-    }
-  });
+type BookingApi = ReturnType<typeof bookingApi>;
+const gateway = gatewayPact('booking-service', 'booking', (up) => bookingApi(up, 0));
+const { pact, publish, run } = gateway;
 
 describe('gateway → booking-service', () => {
   afterAll(() => publish(10));
@@ -64,64 +59,27 @@ describe('gateway → booking-service', () => {
   });
 
   // One interaction per mock server where paths come from provider state: such a path matches by type only.
-  it('reads one concert', async () => {
-    pact
-      .given('a concert open for booking')
-      .uponReceiving('a request for one concert')
-      .withRequest({ method: 'GET', path: concertPath(), headers: internalHeaders })
-      .willRespondWith({ status: 200, headers: JSON_BODY, body: concert() });
-    await run(async (api) => expect((await api.getConcert(CONCERT)).id).toBe(CONCERT));
-  });
-
-  it('reads the seat map of a concert', async () => {
-    pact
-      .given('a concert open for booking')
-      .uponReceiving('a request for the seat map of a concert')
-      .withRequest({ method: 'GET', path: concertPath('/seats'), headers: internalHeaders })
-      .willRespondWith({
-        status: 200,
-        headers: JSON_BODY,
-        body: { concertId: uuid(CONCERT), seats: eachLike({ seatNumber: integer(1), status: MatchersV3.regex('^(AVAILABLE|TEMPORARILY_RESERVED|RESERVED)$', 'AVAILABLE') }) },
-      });
-    await run(async (api) => expect(await api.getSeats(CONCERT)).toMatchObject({ concertId: CONCERT }));
-  });
+  itReads(gateway, 'a concert open for booking', concertPath, [
+    { reads: 'one concert', suffix: '', body: concert(), check: async (api) => expect((await api.getConcert(CONCERT)).id).toBe(CONCERT) },
+    {
+      reads: 'the seat map of a concert',
+      suffix: '/seats',
+      body: { concertId: uuid(CONCERT), seats: eachLike({ seatNumber: integer(1), status: MatchersV3.regex('^(AVAILABLE|TEMPORARILY_RESERVED|RESERVED)$', 'AVAILABLE') }) },
+      check: async (api) => expect(await api.getSeats(CONCERT)).toMatchObject({ concertId: CONCERT }),
+    },
+  ]);
 
   it('creates a concert and changes its status', async () => {
     pact
       .uponReceiving('a new concert')
-      .withRequest({
-        method: 'POST',
-        path: '/internal/concerts',
-        headers: internalHeaders,
-        body: {
-          title: 'Test Concert',
-          artist: 'Tester',
-          venue: 'Hall',
-          concertDate: '2030-01-02',
-          concertTime: '19:30:00',
-          totalSeats: 10,
-          price: '120000.00',
-          bookingStartTime: '2030-01-01T10:00:00.000Z',
-          bookingEndTime: '2030-01-01T12:00:00.000Z',
-        },
-      })
+      .withRequest({ method: 'POST', path: '/internal/concerts', headers: internalHeaders, body: NEW_CONCERT })
       .willRespondWith({ status: 201, headers: JSON_BODY, body: concert('SCHEDULED') })
       .given('a concert open for booking')
       .uponReceiving('a status change of a concert')
       .withRequest({ method: 'PATCH', path: concertPath(), headers: internalHeaders, body: { status: 'BOOKING_CLOSED' } })
       .willRespondWith({ status: 200, headers: JSON_BODY, body: concert('BOOKING_CLOSED') });
     await run(async (api) => {
-      const created = await api.createConcert({
-        title: 'Test Concert',
-        artist: 'Tester',
-        venue: 'Hall',
-        concertDate: '2030-01-02',
-        concertTime: '19:30:00',
-        totalSeats: 10,
-        price: '120000.00',
-        bookingStartTime: '2030-01-01T10:00:00.000Z',
-        bookingEndTime: '2030-01-01T12:00:00.000Z',
-      });
+      const created = await api.createConcert(NEW_CONCERT);
       expect(created.status).toBe('SCHEDULED');
       expect((await api.updateConcert(CONCERT, { status: 'BOOKING_CLOSED' })).status).toBe('BOOKING_CLOSED');
     });
@@ -144,13 +102,17 @@ describe('gateway → booking-service', () => {
     });
   });
 
-  it('reads a fan’s hold', async () => {
+  // The fan's own hold, read and cancelled: one request but for the method.
+  it.each([
+    { does: 'reads', method: 'GET', interaction: 'a request for the fan’s reservation', status: 'TEMPORARILY_RESERVED', call: (api: BookingApi) => api.getReservation(RESERVATION, USER) },
+    { does: 'cancels', method: 'DELETE', interaction: 'a cancellation of the fan’s hold', status: 'CANCELLED', call: (api: BookingApi) => api.cancelReservation(RESERVATION, USER) },
+  ])('$does a fan’s hold', async ({ method, interaction, status, call }) => {
     pact
       .given('a fan holds seat 7')
-      .uponReceiving('a request for the fan’s reservation')
-      .withRequest({ method: 'GET', path: reservationPath(), query: { userId: userId() }, headers: internalHeaders })
-      .willRespondWith({ status: 200, headers: JSON_BODY, body: reservation('TEMPORARILY_RESERVED') });
-    await run(async (api) => expect((await api.getReservation(RESERVATION, USER)).status).toBe('TEMPORARILY_RESERVED'));
+      .uponReceiving(interaction)
+      .withRequest({ method, path: reservationPath(), query: { userId: userId() }, headers: internalHeaders })
+      .willRespondWith({ status: 200, headers: JSON_BODY, body: reservation(status) });
+    await run(async (api) => expect((await call(api)).status).toBe(status));
   });
 
   it('lists a fan’s reservations', async () => {
@@ -160,15 +122,6 @@ describe('gateway → booking-service', () => {
       .withRequest({ method: 'GET', path: fromProviderState('/internal/users/${userId}/reservations', `/internal/users/${USER}/reservations`), headers: internalHeaders })
       .willRespondWith({ status: 200, headers: JSON_BODY, body: { items: eachLike(reservation('TEMPORARILY_RESERVED')) } });
     await run(async (api) => expect((await api.userReservations(USER)).items).toHaveLength(1));
-  });
-
-  it('cancels a fan’s hold', async () => {
-    pact
-      .given('a fan holds seat 7')
-      .uponReceiving('a cancellation of the fan’s hold')
-      .withRequest({ method: 'DELETE', path: reservationPath(), query: { userId: userId() }, headers: internalHeaders })
-      .willRespondWith({ status: 200, headers: JSON_BODY, body: reservation('CANCELLED') });
-    await run(async (api) => expect((await api.cancelReservation(RESERVATION, USER)).status).toBe('CANCELLED'));
   });
 
   it('passes a missing reservation through as RESERVATION_NOT_FOUND', async () => {

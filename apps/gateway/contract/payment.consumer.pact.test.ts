@@ -2,7 +2,7 @@ import { MatchersV3 } from '@pact-foundation/pact';
 import { UpstreamProblem } from '@concert/service-kit';
 import { afterAll, describe, expect, it } from 'vitest';
 import { paymentApi } from '../src/data-access/services';
-import { gatewayPact, internalHeaders, iso, JSON_BODY, money, problem, PROBLEM_BODY, uuid } from './support';
+import { gatewayPact, internalHeaders, itReads, iso, JSON_BODY, money, problem, PROBLEM_BODY, uuid } from './support';
 
 const { eachLike, fromProviderState, string } = MatchersV3;
 const USER = '2c4e6a80-1b3d-4f5a-8c7e-9d0b2a4c6e81';
@@ -13,6 +13,12 @@ const PASSWORD = 'correct-horse-battery';
 
 const userPath = (suffix = '') => fromProviderState(`/internal/users/\${userId}${suffix}`, `/internal/users/${USER}${suffix}`);
 const user = { id: uuid(USER), email: string(EMAIL), name: string('Pact Fan'), phone: null };
+const payRequest = (idempotencyKey: string) => ({
+  method: 'POST',
+  path: '/internal/payments',
+  headers: { ...internalHeaders, 'idempotency-key': idempotencyKey },
+  body: { userId: fromProviderState('${userId}', USER), reservationId: fromProviderState('${reservationId}', RESERVATION) },
+});
 const payment = {
   id: uuid(PAYMENT),
   reservationId: uuid(RESERVATION),
@@ -23,16 +29,8 @@ const payment = {
   paidAt: iso('2030-01-01T10:01:00.000Z'),
 };
 
-const { pact, publish, upstreamFor } = gatewayPact('payment-service');
-const run = (test: (api: ReturnType<typeof paymentApi>) => Promise<void>) =>
-  pact.executeTest(async (server) => {
-    const up = upstreamFor(server.url, 'payment');
-    try {
-      await test(paymentApi(up));
-    } finally {
-      await up.close();
-    }
-  });
+const gateway = gatewayPact('payment-service', 'payment', (up) => paymentApi(up));
+const { pact, publish, run } = gateway;
 
 // One interaction per mock server where paths come from provider state: such a path matches by type only.
 describe('gateway → payment-service', () => {
@@ -71,23 +69,10 @@ describe('gateway → payment-service', () => {
     });
   });
 
-  it('reads a fan', async () => {
-    pact
-      .given('a fan with a balance')
-      .uponReceiving('a request for a fan')
-      .withRequest({ method: 'GET', path: userPath(), headers: internalHeaders })
-      .willRespondWith({ status: 200, headers: JSON_BODY, body: { ...user, role: 'user' } });
-    await run(async (api) => expect((await api.getUser(USER)).id).toBe(USER));
-  });
-
-  it('reads a fan’s balance', async () => {
-    pact
-      .given('a fan with a balance')
-      .uponReceiving('a request for a fan’s balance')
-      .withRequest({ method: 'GET', path: userPath('/balance'), headers: internalHeaders })
-      .willRespondWith({ status: 200, headers: JSON_BODY, body: { balance: money('500000.00') } });
-    await run(async (api) => expect((await api.balance(USER)).balance).toBe('500000.00'));
-  });
+  itReads(gateway, 'a fan with a balance', userPath, [
+    { reads: 'a fan', suffix: '', body: { ...user, role: 'user' }, check: async (api) => expect((await api.getUser(USER)).id).toBe(USER) },
+    { reads: 'a fan’s balance', suffix: '/balance', body: { balance: money('500000.00') }, check: async (api) => expect((await api.balance(USER)).balance).toBe('500000.00') },
+  ]);
 
   it('charges a fan’s balance', async () => {
     pact
@@ -132,12 +117,7 @@ describe('gateway → payment-service', () => {
     pact
       .given('a fan with a balance holds a seat')
       .uponReceiving('a payment with an idempotency key')
-      .withRequest({
-        method: 'POST',
-        path: '/internal/payments',
-        headers: { ...internalHeaders, 'idempotency-key': 'pay-1' },
-        body: { userId: fromProviderState('${userId}', USER), reservationId: fromProviderState('${reservationId}', RESERVATION) },
-      })
+      .withRequest(payRequest('pay-1'))
       .willRespondWith({ status: 201, headers: JSON_BODY, body: payment });
     await run(async (api) => expect((await api.pay({ userId: USER, reservationId: RESERVATION }, 'pay-1')).status).toBe('COMPLETED'));
   });
@@ -146,12 +126,7 @@ describe('gateway → payment-service', () => {
     pact
       .given('a fan without money holds a seat')
       .uponReceiving('a payment the balance does not cover')
-      .withRequest({
-        method: 'POST',
-        path: '/internal/payments',
-        headers: { ...internalHeaders, 'idempotency-key': 'pay-2' },
-        body: { userId: fromProviderState('${userId}', USER), reservationId: fromProviderState('${reservationId}', RESERVATION) },
-      })
+      .withRequest(payRequest('pay-2'))
       .willRespondWith({ status: 409, headers: PROBLEM_BODY, body: problem(409, 'INSUFFICIENT_BALANCE') });
     await run(async (api) => {
       const err = await api.pay({ userId: USER, reservationId: RESERVATION }, 'pay-2').catch((e: unknown) => e);

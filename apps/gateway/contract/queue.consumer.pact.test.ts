@@ -10,16 +10,7 @@ const USER = '6a8c0e24-5f7b-4d9e-8a1c-3b4f6e8a0c25';
 const stats = { waiting: integer(0), active: integer(1), admittedTotal: integer(1), admitPerSecond: integer(50), maxActive: integer(500) };
 const entryPath = `/internal/queues/${CONCERT}/entries/${USER}`;
 
-const { pact, publish, upstreamFor } = gatewayPact('queue-service');
-const run = (test: (api: ReturnType<typeof queueApi>) => Promise<void>) =>
-  pact.executeTest(async (server) => {
-    const up = upstreamFor(server.url, 'queue');
-    try {
-      await test(queueApi(up));
-    } finally {
-      await up.close();
-    }
-  });
+const { pact, publish, run } = gatewayPact('queue-service', 'queue', (up) => queueApi(up));
 
 describe('gateway → queue-service', () => {
   afterAll(() => publish(5));

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { MatchersV3, PactV3 } from '@pact-foundation/pact';
-import { pactOutput } from '@concert/testing';
+import { MatchersV3 } from '@pact-foundation/pact';
+import { httpConsumerPact, internalHeaders, iso, JSON_BODY, PROBLEM_BODY } from '@concert/testing/pact';
 import { afterAll, describe, expect, it } from 'vitest';
 import { pay } from '../src/use-cases/pay';
 import { fan, paymentDeps, type PaymentDeps } from './support';
@@ -8,17 +8,15 @@ import { fan, paymentDeps, type PaymentDeps } from './support';
 const { regex, uuid } = MatchersV3;
 const RESERVATION = '7b9d1f35-6a8c-4e0f-9b2d-4c5a7f9b1d36';
 const USER = '8c0e2a46-7b9d-4f1a-8c3e-5d6b8a0c2e47';
-const iso = (example: string) => regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.source, example);
 
-const out = pactOutput('payment-service', 'booking-service');
-const pact = new PactV3({ consumer: 'payment-service', provider: 'booking-service', dir: out.dir, logLevel: 'warn' });
+const { pact, publish } = httpConsumerPact('payment-service', 'booking-service');
 
 /**
  * payment-service asks booking-service about a hold whose seat-reserved event has not arrived
  * yet (use-cases/pay.ts): the real pay() runs against the mock server with its real client.
  */
 describe('payment-service → booking-service', () => {
-  afterAll(() => out.publish(2));
+  afterAll(() => publish(2));
 
   const withDeps = (test: (p: PaymentDeps) => Promise<void>) =>
     pact.executeTest(async (server) => {
@@ -39,11 +37,11 @@ describe('payment-service → booking-service', () => {
       .withRequest({
         method: 'GET',
         path: MatchersV3.fromProviderState('/internal/reservations/${reservationId}/payable', `/internal/reservations/${RESERVATION}/payable`),
-        headers: { 'x-internal-token': MatchersV3.like('pact-internal-token') },
+        headers: internalHeaders,
       })
       .willRespondWith({
         status: 200,
-        headers: { 'Content-Type': 'application/json' },
+        headers: JSON_BODY,
         body: {
           reservationId: uuid(RESERVATION),
           concertId: uuid('9d1f3b57-8c0e-4a2b-9d4f-6e7c9b1d3f58'),
@@ -66,10 +64,10 @@ describe('payment-service → booking-service', () => {
   it('refuses a payment for a hold booking does not know', async () => {
     pact
       .uponReceiving('a request for a payable reservation that does not exist')
-      .withRequest({ method: 'GET', path: `/internal/reservations/${RESERVATION}/payable`, headers: { 'x-internal-token': MatchersV3.like('pact-internal-token') } })
+      .withRequest({ method: 'GET', path: `/internal/reservations/${RESERVATION}/payable`, headers: internalHeaders })
       .willRespondWith({
         status: 404,
-        headers: { 'Content-Type': 'application/problem+json' },
+        headers: PROBLEM_BODY,
         body: { type: MatchersV3.string('https://errors.concert.example/x'), title: MatchersV3.string('t'), status: 404, detail: MatchersV3.string('d'), code: 'RESERVATION_NOT_FOUND' },
       });
     await withDeps(async (p) => {

@@ -1,9 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import { Redis } from 'ioredis';
-import type { RequestHandler } from 'express';
-import { INTERNAL_TOKEN_HEADER } from '@concert/contracts';
 import { createDb, createPool, withTransaction } from '@concert/db';
 import { createInternalClient, createLogger, overloadMetrics, serviceTokenSource } from '@concert/service-kit';
 import { testRedisUrl } from '@concert/testing';
@@ -19,7 +15,7 @@ import type { Deps } from '../src/use-cases/deps';
 import { configurePasswordPool } from '../src/use-cases/password-pool';
 import { projectSeatReserved } from '../src/use-cases/reservation-projection';
 import { signup } from '../src/use-cases/users';
-import { INTERNAL_KEY, internalToken, TEST_DATABASE_URL } from '../test/support';
+import { INTERNAL_KEY, TEST_DATABASE_URL } from '../test/support';
 
 /**
  * payment-service's real use cases on the Postgres and Redis of its own tests, with no Kafka
@@ -67,27 +63,10 @@ export async function paymentDeps(bookingUrl = 'http://127.0.0.1:9') {
 }
 export type PaymentDeps = Awaited<ReturnType<typeof paymentDeps>>;
 
+/** The same, plus its real express app (createApp) for the verifier to serve. */
 export async function paymentProvider() {
   const p = await paymentDeps();
-  const app = createApp(p.deps, {});
-  const server: Server = await new Promise((ok) => {
-    const s = app.listen(0, '127.0.0.1', () => ok(s));
-  });
-  return {
-    ...p,
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    /** The verifier replays the consumer's example credential; the provider wants its own. */
-    withInternalToken: ((req, _res, next) => {
-      internalToken().then((t) => {
-        req.headers[INTERNAL_TOKEN_HEADER] = t;
-        next();
-      }, next);
-    }) as RequestHandler,
-    async close() {
-      await new Promise((ok) => server.close(ok));
-      await p.close();
-    },
-  };
+  return { ...p, app: createApp(p.deps, {}) };
 }
 
 export const PASSWORD = 'correct-horse-battery';

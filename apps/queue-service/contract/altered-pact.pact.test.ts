@@ -1,8 +1,8 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { Verifier } from '@pact-foundation/pact';
-import { PACT_DIR } from '@concert/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openForSuite, PACT_DIR, verifyHttpPacts } from '@concert/testing/pact';
+import { describe, expect, it } from 'vitest';
+import { internalToken } from '../test/helpers';
 import { queueProvider } from './support';
 
 /**
@@ -10,11 +10,7 @@ import { queueProvider } from './support';
  * a provider-side rename looks like from the other end) must fail against the same provider.
  */
 describe('a pact the provider does not honour', () => {
-  let p: Awaited<ReturnType<typeof queueProvider>>;
-  beforeAll(async () => {
-    p = await queueProvider();
-  });
-  afterAll(() => p?.close());
+  const provider = openForSuite(queueProvider);
 
   it('fails verification', async () => {
     const pact = JSON.parse(readFileSync(join(PACT_DIR, 'gateway-queue-service.json'), 'utf8')) as {
@@ -29,14 +25,14 @@ describe('a pact the provider does not honour', () => {
     mkdirSync(dir, { recursive: true });
     const file = join(dir, 'gateway-queue-service.json');
     writeFileSync(file, JSON.stringify(pact));
-    const verification = new Verifier({
+    const verification = verifyHttpPacts({
       provider: 'queue-service',
-      providerBaseUrl: p.url,
+      app: provider().app,
+      token: internalToken,
       pactUrls: [file],
-      requestFilter: p.withInternalToken,
       logLevel: 'error',
       stateHandlers: { 'a fan is in the queue of a concert': async () => undefined },
-    }).verifyProvider();
+    });
     await expect(verification).rejects.toThrow(/missing the following keys: waitingFans/);
   });
 });

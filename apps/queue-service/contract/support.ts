@@ -1,8 +1,4 @@
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import { Redis } from 'ioredis';
-import type { RequestHandler } from 'express';
-import { INTERNAL_TOKEN_HEADER } from '@concert/contracts';
 import { createLogger, createMetrics } from '@concert/service-kit';
 import { testRedisUrl } from '@concert/testing';
 import { createApp } from '../src/app';
@@ -10,12 +6,12 @@ import { QueueServiceConfig } from '../src/config';
 import { createQueueRepository } from '../src/data-access/queue.repository';
 import { createQueueMetrics } from '../src/queue-metrics';
 import type { QueueDeps } from '../src/use-cases/deps';
-import { dropNamespace, INTERNAL_KEY, internalToken, namespace } from '../test/helpers';
+import { dropNamespace, INTERNAL_KEY, namespace } from '../test/helpers';
 
 /**
  * queue-service as a provider and as a consumer: its real use cases on the tests' Redis, in a
  * key namespace of its own (no Kafka, no ticker), and for the provider its real express app
- * (createApp) on a random port.
+ * (createApp) for the verifier to serve.
  */
 export async function queueDeps() {
   const ns = namespace();
@@ -43,24 +39,5 @@ export async function queueDeps() {
 
 export async function queueProvider() {
   const q = await queueDeps();
-  const logger = createLogger('queue-service', 'silent');
-  const app = createApp(q.deps, { logger, metrics: q.metrics, gatewayKey: INTERNAL_KEY, readiness: {} });
-  const server: Server = await new Promise((ok) => {
-    const s = app.listen(0, '127.0.0.1', () => ok(s));
-  });
-  return {
-    ...q,
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    /** The verifier replays the consumer's example credential; the provider wants its own. */
-    withInternalToken: ((req, _res, next) => {
-      internalToken().then((t) => {
-        req.headers[INTERNAL_TOKEN_HEADER] = t;
-        next();
-      }, next);
-    }) as RequestHandler,
-    async close() {
-      await new Promise((ok) => server.close(ok));
-      await q.close();
-    },
-  };
+  return { ...q, app: createApp(q.deps, { logger: createLogger('queue-service', 'silent'), metrics: q.metrics, gatewayKey: INTERNAL_KEY, readiness: {} }) };
 }

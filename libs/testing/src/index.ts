@@ -4,4 +4,4 @@ export * from './wait';
 export * from './platform';
 export * from './api-client';
 export * from './fan';
-export * from './pact-files';
+export * from './concert';
