@@ -5,8 +5,9 @@ import { paymentsRoutes } from './entry-points/http/payments.routes';
 import { usersRoutes } from './entry-points/http/users.routes';
 import type { Deps } from './use-cases/deps';
 
-export function createApp(deps: Deps, readiness: Record<string, ReadinessCheck>): Express {
-  const app = createHttpApp({ logger: deps.logger, metrics: deps.metrics, readiness });
+/** The same shape as every service's: (deps, options). Logger, metrics and keys come with deps here. */
+export function createApp(deps: Deps, o: { readiness: Record<string, ReadinessCheck> }): Express {
+  const app = createHttpApp({ logger: deps.logger, metrics: deps.metrics, readiness: o.readiness });
   // Only the gateway calls payment-service.
   app.use('/internal', requireServiceToken('payment-service', { gateway: { secret: deps.config.INTERNAL_KEY_GATEWAY } }));
   // Signup and login have their own bounded pool (password hashing, use-cases/password-pool.ts);

@@ -123,9 +123,11 @@ export async function start(config: PaymentConfig): Promise<RunningService> {
   });
 
   const app = createApp(deps, {
-    postgres: postgresReady(pool),
-    redis: redisReady(redis),
-    kafka: consumerReady(subscriber),
+    readiness: {
+      postgres: postgresReady(pool),
+      redis: redisReady(redis),
+      kafka: consumerReady(subscriber),
+    },
   });
   const { server, shutdown } = await serve({
     app,
