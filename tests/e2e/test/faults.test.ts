@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { describeOutcomes, playFan, sleep, type Api, type FanOutcome, type Platform } from '@concert/testing';
-import { reconcile } from '@concert/ops';
-import { E2E_DATABASE, e2ePlatform } from './support/platform';
+import { afterAll, beforeAll, describe, it } from 'vitest';
+import { playFan, sleep, type Api, type FanOutcome, type Platform } from '@concert/testing';
+import { expectBooksBalance } from './support/books';
+import { e2ePlatform } from './support/platform';
 import { infra } from './support/infra';
 import { openConcert } from './support/scenario';
 
@@ -28,17 +28,6 @@ async function saleUnder(fault: () => Promise<void>, fans = 60, seats = 30): Pro
   );
   await fault();
   return Promise.all(playing);
-}
-
-async function expectBooksBalance(outcomes: FanOutcome[], seats: number): Promise<void> {
-  const summary = describeOutcomes(outcomes);
-  console.info(`[faults] ${summary}`);
-  const paid = outcomes.filter((o) => o.result === 'PAID');
-  expect(paid.length, summary).toBeGreaterThan(0);
-  expect(paid.length, summary).toBeLessThanOrEqual(seats);
-  expect(new Set(paid.map((o) => o.seatNumber)).size, summary).toBe(paid.length);
-  const report = await reconcile({ database: E2E_DATABASE, settleMs: 60_000 });
-  expect(report.violations, summary).toEqual([]);
 }
 
 describe('faults lose nothing', () => {
