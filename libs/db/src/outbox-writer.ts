@@ -23,6 +23,35 @@ export function outboxChannel(schemaName: string, tableName = 'outbox'): string 
   return `${schemaName}_${tableName}`;
 }
 
+/** An outbox row's values as a statement of one's own sends them (JSON as text). */
+export interface OutboxRow {
+  eventId: string;
+  aggregateType: string;
+  aggregateId: string;
+  type: string;
+  topic: string;
+  payload: string;
+  headers: string;
+}
+
+/**
+ * The row for an event, with the trace context of the request that wrote it: the relay's publish
+ * (and the consumer after it) joins that request's trace however late it runs. No-op without tracing.
+ */
+export function outboxRow(e: EnqueueEventInput): OutboxRow {
+  const headers = { ...e.headers };
+  propagation.inject(context.active(), headers);
+  return {
+    eventId: e.envelope.eventId,
+    aggregateType: e.aggregateType,
+    aggregateId: e.key,
+    type: e.envelope.type,
+    topic: e.topic,
+    payload: JSON.stringify(e.envelope),
+    headers: JSON.stringify(headers),
+  };
+}
+
 /** Writes the event in the caller's transaction; the NOTIFY is delivered only if it commits. */
 export async function enqueueEvent<S extends SchemaRecord>(
   tx: Tx<S>,
@@ -30,23 +59,20 @@ export async function enqueueEvent<S extends SchemaRecord>(
   e: EnqueueEventInput,
 ): Promise<void> {
   const { schema, name } = getTableConfig(outbox);
-  // The row keeps the trace context of the request that wrote it, so the relay's publish (and the
-  // consumer after it) joins that request's trace however late it runs. No-op without tracing.
-  const headers = { ...e.headers };
-  propagation.inject(context.active(), headers);
+  const row = outboxRow(e);
   // One round trip: the insert and its NOTIFY in a single statement (a hold or payment is a
   // handful of sequential statements, and each costs a trip through a busy event loop).
   const inserted = tx.$with('inserted').as(
     tx
       .insert(outbox)
       .values({
-        eventId: e.envelope.eventId,
-        aggregatetype: e.aggregateType,
-        aggregateid: e.key,
-        type: e.envelope.type,
-        topic: e.topic,
-        payload: e.envelope,
-        headers,
+        eventId: row.eventId,
+        aggregatetype: row.aggregateType,
+        aggregateid: row.aggregateId,
+        type: row.type,
+        topic: row.topic,
+        payload: sql`${row.payload}::jsonb`,
+        headers: sql`${row.headers}::jsonb`,
       })
       .returning({ eventId: outbox.eventId }),
   );
