@@ -1,6 +1,7 @@
 import { context, propagation } from '@opentelemetry/api';
 import { sql } from 'drizzle-orm';
 import { getTableConfig } from 'drizzle-orm/pg-core';
+import pg from 'pg';
 import type { OutboxTable } from './outbox-table';
 import type { SchemaRecord, Tx } from './pool';
 
@@ -81,3 +82,19 @@ export async function enqueueEvent<S extends SchemaRecord>(
     .select({ notified: sql`pg_notify(${outboxChannel(schema ?? 'public', name)}, '')` })
     .from(inserted);
 }
+
+/**
+ * For a statement that writes its change and its event at once (data-modifying CTEs): the
+ * outbox insert of one row per row of `source` (none: no event), its values as parameters
+ * `$first`…`$first+6` (outboxParams), and the NOTIFY to select once it is written.
+ */
+export function outboxInsertSql(schemaName: string, source: string, first: number, tableName = 'outbox'): string {
+  const p = (i: number) => `$${first + i}`;
+  return `INSERT INTO ${pg.escapeIdentifier(schemaName)}.${pg.escapeIdentifier(tableName)}
+            (event_id, aggregatetype, aggregateid, type, topic, payload, headers)
+          SELECT ${p(0)}::uuid, ${p(1)}::text, ${p(2)}::text, ${p(3)}::text, ${p(4)}::text, ${p(5)}::jsonb, ${p(6)}::jsonb FROM ${source}
+          RETURNING 1`;
+}
+export const outboxParams = (e: OutboxRow): string[] => [e.eventId, e.aggregateType, e.aggregateId, e.type, e.topic, e.payload, e.headers];
+export const outboxNotifySql = (schemaName: string, tableName = 'outbox'): string =>
+  `pg_notify(${pg.escapeLiteral(outboxChannel(schemaName, tableName))}, '')`;

@@ -22,6 +22,9 @@ export function txClient<S extends SchemaRecord>(tx: Tx<S>): Pick<pg.ClientBase,
   return client;
 }
 
+/** txClient, or undefined for a transaction withTransaction did not open (drizzle's own). */
+export const txClientIfAny = <S extends SchemaRecord>(tx: Tx<S>): Pick<pg.ClientBase, 'query'> | undefined => clients.get(tx);
+
 /** db.transaction, re-run from scratch when Postgres asks us to (40001, 40P01). */
 export async function withTransaction<S extends SchemaRecord, T>(
   db: Db<S>,

@@ -1,4 +1,4 @@
-import { outboxChannel, pgErrorCode, PG_UNIQUE_VIOLATION, txClient, type OutboxRow } from '@concert/db';
+import { outboxInsertSql, outboxNotifySql, outboxParams, pgErrorCode, PG_UNIQUE_VIOLATION, txClient, type OutboxRow } from '@concert/db';
 import { AppError } from '@concert/service-kit';
 import type { PayableView, PriorPayment } from '../domain/payment';
 import type { PaymentTx } from './db';
@@ -15,17 +15,7 @@ import { DB_SCHEMA } from './schema';
  */
 
 const S = DB_SCHEMA;
-const NOTIFY = `pg_notify('${outboxChannel(S)}', '')`;
 const PG_NUMERIC_OUT_OF_RANGE = '22003';
-
-/** The outbox insert of one event, fed by `source` (no row in it: no event), parameters from `$first`. */
-function outboxInsert(source: string, first: number): string {
-  const p = (i: number) => `$${first + i}`;
-  return `INSERT INTO ${S}.outbox (event_id, aggregatetype, aggregateid, type, topic, payload, headers)
-          SELECT ${p(0)}::uuid, ${p(1)}::text, ${p(2)}::text, ${p(3)}::text, ${p(4)}::text, ${p(5)}::jsonb, ${p(6)}::jsonb FROM ${source}
-          RETURNING 1`;
-}
-const outboxValues = (e: OutboxRow) => [e.eventId, e.aggregateType, e.aggregateId, e.type, e.topic, e.payload, e.headers];
 
 const LOCK_FOR_PAYMENT = {
   name: 'payment.lock-for-payment',
@@ -100,9 +90,9 @@ const RECORD_PAYMENT = {
            UPDATE ${S}.idempotency_keys SET response_status = $9::int, response_body = $10::jsonb
             WHERE user_id = $1::uuid AND scope = $7::text AND key = $8::text AND EXISTS (SELECT 1 FROM payment)
            RETURNING 1),
-         event AS (${outboxInsert('payment', 11)})
+         event AS (${outboxInsertSql(S, 'payment', 11)})
        SELECT d.balance_version, (SELECT count(*) FROM ledger) + (SELECT count(*) FROM response) + (SELECT count(*) FROM event) AS written,
-              ${NOTIFY} AS notified
+              ${outboxNotifySql(S)} AS notified
          FROM debit d`,
 };
 
@@ -138,7 +128,7 @@ export async function recordPayment(
         p.key.key,
         p.response.status,
         JSON.stringify(p.response.body),
-        ...outboxValues(p.event),
+        ...outboxParams(p.event),
       ],
     });
     const row = rows[0];
