@@ -1,7 +1,9 @@
+import { getTableConfig } from 'drizzle-orm/pg-core';
+import pg from 'pg';
 import { PoisonMessage, type IncomingMessage, type MessageHandler } from '@concert/messaging';
 import type { InboxTable } from './inbox-table';
 import type { Db, SchemaRecord, Tx } from './pool';
-import { withTransaction } from './transaction';
+import { txClientIfAny, withTransaction } from './transaction';
 
 /** Records the event as consumed; false means it was applied before and the effect must be skipped. */
 export async function markConsumed<S extends SchemaRecord>(
@@ -10,12 +12,30 @@ export async function markConsumed<S extends SchemaRecord>(
   consumer: string,
   eventId: string,
 ): Promise<boolean> {
-  const inserted = await tx
-    .insert(inbox)
-    .values({ consumer, eventId })
-    .onConflictDoNothing()
-    .returning({ eventId: inbox.eventId });
+  // A prepared statement per inbox table: every consumed event runs it, and building it per call
+  // (drizzle) cost more CPU than the insert.
+  const client = txClientIfAny(tx);
+  if (client) {
+    const { rowCount } = await client.query({ ...markConsumedStatement(inbox), values: [consumer, eventId] });
+    return rowCount === 1;
+  }
+  const inserted = await tx.insert(inbox).values({ consumer, eventId }).onConflictDoNothing().returning({ eventId: inbox.eventId });
   return inserted.length > 0;
+}
+
+const statements = new WeakMap<InboxTable, { name: string; text: string }>();
+function markConsumedStatement(inbox: InboxTable): { name: string; text: string } {
+  let statement = statements.get(inbox);
+  if (!statement) {
+    const { schema, name } = getTableConfig(inbox);
+    const table = `${pg.escapeIdentifier(schema ?? 'public')}.${pg.escapeIdentifier(name)}`;
+    statement = {
+      name: `inbox.mark-consumed.${schema ?? 'public'}.${name}`,
+      text: `INSERT INTO ${table} (consumer, event_id) VALUES ($1::text, $2::uuid) ON CONFLICT DO NOTHING`,
+    };
+    statements.set(inbox, statement);
+  }
+  return statement;
 }
 
 export interface InboxEnvelope {

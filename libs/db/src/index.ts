@@ -1,11 +1,11 @@
 export { createPool, createDb, sessionTimeouts, SESSION_TIMEOUT_DEFAULTS, type Db, type Tx, type PoolOptions, type SchemaRecord } from './pool';
-export { withTransaction, type TransactionOptions } from './transaction';
+export { withTransaction, txClient, type TransactionOptions } from './transaction';
 export { pgErrorCode, isRetryableTxError, isConnectionLost, PG_UNIQUE_VIOLATION, PG_SERIALIZATION_FAILURE, PG_DEADLOCK_DETECTED } from './pg-errors';
 export { findMigrationsFolder, runMigrations, type MigrationOptions } from './migrations';
 export { outboxTable, OUTBOX_STATUSES, type OutboxTable, type OutboxStatus } from './outbox-table';
 export { inboxTable, type InboxTable } from './inbox-table';
-export { enqueueEvent, outboxChannel, type EnqueueEventInput, type OutboxEnvelope } from './outbox-writer';
-export { createEventWriter, type EventWriterFn, type PayloadOf, type TopicOf } from './event-writer';
+export { enqueueEvent, outboxChannel, outboxInsertSql, outboxNotifySql, outboxParams, outboxRow, type EnqueueEventInput, type OutboxEnvelope, type OutboxRow } from './outbox-writer';
+export { createEventBuilder, createEventWriter, type EventWriterFn, type PayloadOf, type TopicOf } from './event-writer';
 export { startOutboxRelay, type OutboxRelay, type OutboxRelayOptions } from './outbox-relay';
 export type { OutboxLag } from './outbox-store';
 export { redriveDead } from './redrive';

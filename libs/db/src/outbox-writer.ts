@@ -1,6 +1,7 @@
 import { context, propagation } from '@opentelemetry/api';
 import { sql } from 'drizzle-orm';
 import { getTableConfig } from 'drizzle-orm/pg-core';
+import pg from 'pg';
 import type { OutboxTable } from './outbox-table';
 import type { SchemaRecord, Tx } from './pool';
 
@@ -23,6 +24,35 @@ export function outboxChannel(schemaName: string, tableName = 'outbox'): string 
   return `${schemaName}_${tableName}`;
 }
 
+/** An outbox row's values as a statement of one's own sends them (JSON as text). */
+export interface OutboxRow {
+  eventId: string;
+  aggregateType: string;
+  aggregateId: string;
+  type: string;
+  topic: string;
+  payload: string;
+  headers: string;
+}
+
+/**
+ * The row for an event, with the trace context of the request that wrote it: the relay's publish
+ * (and the consumer after it) joins that request's trace however late it runs. No-op without tracing.
+ */
+export function outboxRow(e: EnqueueEventInput): OutboxRow {
+  const headers = { ...e.headers };
+  propagation.inject(context.active(), headers);
+  return {
+    eventId: e.envelope.eventId,
+    aggregateType: e.aggregateType,
+    aggregateId: e.key,
+    type: e.envelope.type,
+    topic: e.topic,
+    payload: JSON.stringify(e.envelope),
+    headers: JSON.stringify(headers),
+  };
+}
+
 /** Writes the event in the caller's transaction; the NOTIFY is delivered only if it commits. */
 export async function enqueueEvent<S extends SchemaRecord>(
   tx: Tx<S>,
@@ -30,23 +60,20 @@ export async function enqueueEvent<S extends SchemaRecord>(
   e: EnqueueEventInput,
 ): Promise<void> {
   const { schema, name } = getTableConfig(outbox);
-  // The row keeps the trace context of the request that wrote it, so the relay's publish (and the
-  // consumer after it) joins that request's trace however late it runs. No-op without tracing.
-  const headers = { ...e.headers };
-  propagation.inject(context.active(), headers);
+  const row = outboxRow(e);
   // One round trip: the insert and its NOTIFY in a single statement (a hold or payment is a
   // handful of sequential statements, and each costs a trip through a busy event loop).
   const inserted = tx.$with('inserted').as(
     tx
       .insert(outbox)
       .values({
-        eventId: e.envelope.eventId,
-        aggregatetype: e.aggregateType,
-        aggregateid: e.key,
-        type: e.envelope.type,
-        topic: e.topic,
-        payload: e.envelope,
-        headers,
+        eventId: row.eventId,
+        aggregatetype: row.aggregateType,
+        aggregateid: row.aggregateId,
+        type: row.type,
+        topic: row.topic,
+        payload: sql`${row.payload}::jsonb`,
+        headers: sql`${row.headers}::jsonb`,
       })
       .returning({ eventId: outbox.eventId }),
   );
@@ -55,3 +82,19 @@ export async function enqueueEvent<S extends SchemaRecord>(
     .select({ notified: sql`pg_notify(${outboxChannel(schema ?? 'public', name)}, '')` })
     .from(inserted);
 }
+
+/**
+ * For a statement that writes its change and its event at once (data-modifying CTEs): the
+ * outbox insert of one row per row of `source` (none: no event), its values as parameters
+ * `$first`…`$first+6` (outboxParams), and the NOTIFY to select once it is written.
+ */
+export function outboxInsertSql(schemaName: string, source: string, first: number, tableName = 'outbox'): string {
+  const p = (i: number) => `$${first + i}`;
+  return `INSERT INTO ${pg.escapeIdentifier(schemaName)}.${pg.escapeIdentifier(tableName)}
+            (event_id, aggregatetype, aggregateid, type, topic, payload, headers)
+          SELECT ${p(0)}::uuid, ${p(1)}::text, ${p(2)}::text, ${p(3)}::text, ${p(4)}::text, ${p(5)}::jsonb, ${p(6)}::jsonb FROM ${source}
+          RETURNING 1`;
+}
+export const outboxParams = (e: OutboxRow): string[] => [e.eventId, e.aggregateType, e.aggregateId, e.type, e.topic, e.payload, e.headers];
+export const outboxNotifySql = (schemaName: string, tableName = 'outbox'): string =>
+  `pg_notify(${pg.escapeLiteral(outboxChannel(schemaName, tableName))}, '')`;

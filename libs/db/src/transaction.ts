@@ -9,6 +9,22 @@ export interface TransactionOptions {
   retries?: number;
 }
 
+const clients = new WeakMap<object, pg.ClientBase>();
+
+/**
+ * The connection under a withTransaction `tx`, for hot paths that send their own prepared
+ * statements (`{ name, text, values }`): parsed and planned once per connection, and no query
+ * building per call. Statements sent here are part of the transaction like any of `tx`'s.
+ */
+export function txClient<S extends SchemaRecord>(tx: Tx<S>): Pick<pg.ClientBase, 'query'> {
+  const client = clients.get(tx);
+  if (!client) throw new Error('txClient: not a withTransaction transaction');
+  return client;
+}
+
+/** txClient, or undefined for a transaction withTransaction did not open (drizzle's own). */
+export const txClientIfAny = <S extends SchemaRecord>(tx: Tx<S>): Pick<pg.ClientBase, 'query'> | undefined => clients.get(tx);
+
 /** db.transaction, re-run from scratch when Postgres asks us to (40001, 40P01). */
 export async function withTransaction<S extends SchemaRecord, T>(
   db: Db<S>,
@@ -19,7 +35,12 @@ export async function withTransaction<S extends SchemaRecord, T>(
   const config = opts.isolationLevel ? { isolationLevel: opts.isolationLevel } : undefined;
   for (let attempt = 0; ; attempt++) {
     try {
-      return await onOwnConnection(db, (conn) => conn.transaction(fn, config));
+      return await onOwnConnection(db, (conn, client) =>
+        conn.transaction((tx) => {
+          clients.set(tx, client);
+          return fn(tx);
+        }, config),
+      );
     } catch (err) {
       if (attempt >= retries || !isRetryableTxError(err)) throw err;
       await new Promise((r) => setTimeout(r, 5 + Math.random() * 20 * (attempt + 1)));
@@ -34,7 +55,10 @@ export async function withTransaction<S extends SchemaRecord, T>(
  * such failure then costs the pool a slot for good, and once all are gone every query waits for
  * connectionTimeoutMillis and fails: after a database outage the service would never recover.
  */
-async function onOwnConnection<S extends SchemaRecord, T>(db: Db<S>, work: (conn: Db<S>) => Promise<T>): Promise<T> {
+async function onOwnConnection<S extends SchemaRecord, T>(
+  db: Db<S>,
+  work: (conn: Db<S>, client: pg.PoolClient) => Promise<T>,
+): Promise<T> {
   const client = await db.$client.connect();
   let lost: Error | undefined;
   const onError = (err: Error) => {
@@ -42,7 +66,7 @@ async function onOwnConnection<S extends SchemaRecord, T>(db: Db<S>, work: (conn
   };
   client.on('error', onError);
   try {
-    return await work(drizzle({ client, schema: db._.fullSchema }) as unknown as Db<S>);
+    return await work(drizzle({ client, schema: db._.fullSchema }) as unknown as Db<S>, client);
   } catch (err) {
     if (isConnectionLost(err)) lost ??= err instanceof Error ? err : new Error(String(err));
     throw err;

@@ -1,5 +1,5 @@
 import { TOPICS } from '@concert/contracts';
-import { createEventWriter, type PayloadOf, type Tx } from '@concert/db';
+import { createEventBuilder, createEventWriter, type OutboxRow, type PayloadOf, type Tx } from '@concert/db';
 import { currentRequestId } from '@concert/service-kit';
 import { outbox, type BookingSchema } from '../data-access/schema';
 
@@ -9,7 +9,9 @@ import { outbox, type BookingSchema } from '../data-access/schema';
  * event-writer.ts).
  */
 export function eventWriter(topicPrefix: string) {
-  const write = createEventWriter({ producer: 'booking-service', outbox, topicPrefix, requestId: currentRequestId });
+  const source = { producer: 'booking-service' as const, outbox, topicPrefix, requestId: currentRequestId };
+  const write = createEventWriter(source);
+  const build = createEventBuilder(source);
   type B = Tx<BookingSchema>;
   return {
     seatReserved: (tx: B, p: PayloadOf<typeof TOPICS.seatReserved>) => write(tx, TOPICS.seatReserved, p),
@@ -17,6 +19,8 @@ export function eventWriter(topicPrefix: string) {
     reservationCancelled: (tx: B, p: PayloadOf<typeof TOPICS.reservationCancelled>) => write(tx, TOPICS.reservationCancelled, p),
     reservationConfirmed: (tx: B, p: PayloadOf<typeof TOPICS.reservationConfirmed>) => write(tx, TOPICS.reservationConfirmed, p),
     paymentRefundRequested: (tx: B, p: PayloadOf<typeof TOPICS.paymentRefundRequested>) => write(tx, TOPICS.paymentRefundRequested, p),
+    /** The same checked event as outbox row values, for a statement that inserts it with its change. */
+    reservationConfirmedRow: (p: PayloadOf<typeof TOPICS.reservationConfirmed>): OutboxRow => build.row(TOPICS.reservationConfirmed, p),
   };
 }
 export type EventWriter = ReturnType<typeof eventWriter>;

@@ -2,9 +2,8 @@ import { PaymentCompletedV1 } from '@concert/contracts';
 import { consumeWithInbox, type Tx } from '@concert/db';
 import type { IncomingMessage } from '@concert/messaging';
 import { cacheKeys } from '../data-access/cache';
-import { confirmReservation, lockReservation } from '../data-access/reservations.repository';
+import { confirmWithEvent, lockForConfirmation } from '../data-access/confirmation.repository';
 import { inbox, type BookingSchema } from '../data-access/schema';
-import { markSeatReserved } from '../data-access/seats.repository';
 import { paymentOutcome } from '../domain/reservation';
 import type { BookingDeps } from './deps';
 
@@ -16,7 +15,8 @@ export const PAYMENT_COMPLETED_CONSUMER = 'booking-service.payment-completed';
  * `payment-completed` → confirm the hold or request a refund, exactly once: the inbox row and
  * the effect commit together, so a redelivered event changes nothing. A message that does not
  * match the contract is a PoisonMessage (the subscriber parks it on the dead-letter topic).
- * Cache and expiry clean-ups run after the commit.
+ * Cache and expiry clean-ups run after the commit, without holding up the next message: they
+ * are best effort either way (the expiry of a confirmed hold finds nothing to do).
  */
 export async function consumePaymentCompleted(d: BookingDeps, msg: IncomingMessage): Promise<void> {
   const afterCommit: AfterCommit = [];
@@ -31,7 +31,7 @@ export async function consumePaymentCompleted(d: BookingDeps, msg: IncomingMessa
     },
   })(msg);
   for (const effect of afterCommit) {
-    await effect().catch((err: unknown) => d.logger.warn({ err }, 'post-commit effect failed'));
+    void effect().catch((err: unknown) => d.logger.warn({ err }, 'post-commit effect failed'));
   }
 }
 
@@ -46,7 +46,7 @@ async function applyPaymentCompleted(
   p: PaymentCompletedV1['payload'],
   afterCommit: AfterCommit,
 ): Promise<void> {
-  const r = await lockReservation(tx, p.reservationId);
+  const r = await lockForConfirmation(tx, p.reservationId);
   const outcome = paymentOutcome(r, { paymentId: p.paymentId, userId: p.userId });
 
   if (outcome.kind === 'already-confirmed') {
@@ -54,22 +54,22 @@ async function applyPaymentCompleted(
     return;
   }
   if (outcome.kind === 'confirm' && r) {
-    const row = await confirmReservation(tx, r.id, p.paymentId);
-    if (!row) throw new Error(`reservation ${r.id} changed under its row lock`);
-    await markSeatReserved(tx, row.seatId);
-    await d.events.reservationConfirmed(tx, {
-      reservationId: row.id,
-      concertId: row.concertId,
-      seatNumber: row.seatNumber,
-      userId: row.userId,
+    // The confirmation, its seat and reservation-confirmed in one round trip; confirmed_at is
+    // now(), the instant the lock read.
+    const event = d.events.reservationConfirmedRow({
+      reservationId: r.id,
+      concertId: r.concertId,
+      seatNumber: r.seatNumber,
+      userId: r.userId,
       paymentId: p.paymentId,
-      confirmedAt: (row.confirmedAt ?? new Date()).toISOString(),
+      confirmedAt: r.now.toISOString(),
     });
+    if (!(await confirmWithEvent(tx, r.id, p.paymentId, event))) throw new Error(`reservation ${r.id} changed under its row lock`);
     afterCommit.push(async () => {
       d.metrics.confirmations.inc();
       await Promise.all([
-        d.cache.evict(cacheKeys.seatMap(row.concertId), cacheKeys.concertList),
-        d.expiry.unschedule(row.id),
+        d.cache.evict(cacheKeys.seatMap(r.concertId), cacheKeys.concertList),
+        d.expiry.unschedule(r.id),
       ]);
     });
     return;
@@ -92,3 +92,4 @@ async function applyPaymentCompleted(
     });
   }
 }
+

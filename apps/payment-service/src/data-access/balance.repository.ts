@@ -1,4 +1,4 @@
-import { and, desc, eq, gte, lt, sql } from 'drizzle-orm';
+import { and, desc, eq, lt, sql } from 'drizzle-orm';
 import { AppError } from '@concert/service-kit';
 import { pgErrorCode } from '@concert/db';
 import type { TransactionType } from '@concert/contracts';
@@ -39,24 +39,6 @@ export async function creditBalance(tx: PaymentTx, userId: string, amount: strin
     if (pgErrorCode(err) === PG_NUMERIC_OUT_OF_RANGE) throw new AppError('INVALID_STATE', 'The balance limit would be exceeded');
     throw err;
   }
-}
-
-/** Takes money only if there is enough: `WHERE balance >= amount`; undefined = refused, nothing changed. */
-export async function debitBalance(tx: PaymentTx, userId: string, amount: string): Promise<BalanceChange | undefined> {
-  const [row] = await tx
-    .update(users)
-    .set({
-      balance: sql`${users.balance} - ${amountParam(amount)}`,
-      balanceVersion: sql`${users.balanceVersion} + 1`,
-      updatedAt: sql`now()`,
-    })
-    .where(and(eq(users.id, userId), gte(users.balance, sql`${amountParam(amount)}`)))
-    .returning({
-      previous: sql<string>`${users.balance} + ${amountParam(amount)}`,
-      balance: users.balance,
-      version: users.balanceVersion,
-    });
-  return row;
 }
 
 export interface LedgerEntry {

@@ -1,7 +1,4 @@
-import { and, eq, inArray, sql } from 'drizzle-orm';
-import { pgErrorCode, PG_UNIQUE_VIOLATION } from '@concert/db';
-import { AppError } from '@concert/service-kit';
-import type { PriorPayment } from '../domain/payment';
+import { and, eq, sql } from 'drizzle-orm';
 import type { Executor, PaymentTx } from './db';
 import { payments } from './schema';
 
@@ -27,32 +24,6 @@ const columns = {
   paidAt: payments.paidAt,
   refundedAt: payments.refundedAt,
 };
-
-export async function findPriorPayment(tx: PaymentTx, reservationId: string): Promise<PriorPayment | undefined> {
-  const [row] = await tx
-    .select({ status: payments.status })
-    .from(payments)
-    .where(and(eq(payments.reservationId, reservationId), inArray(payments.status, ['COMPLETED', 'REFUNDED'])))
-    .limit(1);
-  return row ? { status: row.status as PriorPayment['status'] } : undefined;
-}
-
-export async function insertCompletedPayment(
-  tx: PaymentTx,
-  p: { id: string; userId: string; reservationId: string; amount: string; previousBalance: string; remainingBalance: string },
-): Promise<PaymentRow> {
-  try {
-    const [row] = await tx
-      .insert(payments)
-      .values({ ...p, status: 'COMPLETED', paidAt: sql`now()` })
-      .returning(columns);
-    return row!;
-  } catch (err) {
-    // The partial unique index: reachable only if the projection lock were bypassed.
-    if (pgErrorCode(err) === PG_UNIQUE_VIOLATION) throw new AppError('ALREADY_PAID', 'This reservation is already paid');
-    throw err;
-  }
-}
 
 export async function findPayment(db: Executor, id: string): Promise<PaymentRow | undefined> {
   const [row] = await db.select(columns).from(payments).where(eq(payments.id, id));

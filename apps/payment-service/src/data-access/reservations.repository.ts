@@ -1,6 +1,5 @@
 import { eq, sql } from 'drizzle-orm';
 import type { ReservationStatus } from '@concert/contracts';
-import type { PayableView } from '../domain/payment';
 import type { Executor, PaymentTx } from './db';
 import { payableReservations as r } from './schema';
 
@@ -68,36 +67,4 @@ export async function insertFetchedReservation(
 export async function reservationExists(db: Executor, reservationId: string): Promise<boolean> {
   const rows = await db.select({ id: r.reservationId }).from(r).where(eq(r.reservationId, reservationId));
   return rows.length > 0;
-}
-
-export interface LockedReservation extends PayableView {
-  concertId: string;
-}
-
-/**
- * Locks the projection row for the pay transaction: two payments for one reservation queue
- * here, and the second sees the first one's payment. Also returns the database clock, so every
- * replica judges the deadline by the same time.
- */
-export async function lockReservation(
-  tx: PaymentTx,
-  reservationId: string,
-): Promise<{ reservation: LockedReservation | undefined; now: Date }> {
-  const rows = await tx
-    .select({
-      userId: r.userId,
-      concertId: r.concertId,
-      status: r.status,
-      price: r.price,
-      reservedUntil: r.reservedUntil,
-      now: sql<string>`now()`.mapWith((v: string | Date) => new Date(v)),
-    })
-    .from(r)
-    .where(eq(r.reservationId, reservationId))
-    .for('update');
-  const row = rows[0];
-  // No row: the caller refuses with 404 and never looks at the clock.
-  if (!row) return { reservation: undefined, now: new Date() };
-  const { now, ...reservation } = row;
-  return { reservation, now };
 }

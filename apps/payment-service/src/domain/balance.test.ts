@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ChargeAmount, TransactionCursor, money } from './balance';
+import { ChargeAmount, TransactionCursor, debit, money } from './balance';
 
 describe('ChargeAmount', () => {
   it.each([
@@ -29,5 +29,16 @@ describe('ledger arithmetic', () => {
     expect(TransactionCursor.safeParse('42').success).toBe(true);
     expect(TransactionCursor.safeParse(undefined).success).toBe(true);
     for (const bad of ['0', '-1', 'abc', '1.5', '9'.repeat(16)]) expect(TransactionCursor.safeParse(bad).success).toBe(false);
+  });
+});
+
+describe('debit', () => {
+  it('takes the amount exactly, in cents, down to zero', () => {
+    expect(debit('1000.10', '999.99')).toEqual({ previous: '1000.10', remaining: '0.11' });
+    expect(debit('120000.00', '120000.00')).toEqual({ previous: '120000.00', remaining: '0.00' });
+  });
+
+  it('refuses to take more than there is', () => {
+    expect(() => debit('119999.99', '120000.00')).toThrow(expect.objectContaining({ code: 'INSUFFICIENT_BALANCE' }));
   });
 });

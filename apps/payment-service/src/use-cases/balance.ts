@@ -1,7 +1,8 @@
 import { AppError } from '@concert/service-kit';
 import { money } from '../domain/balance';
 import { requestHash } from '../domain/idempotency';
-import { appendLedger, creditBalance, listLedger, readBalance } from '../data-access/balance.repository';
+import { listLedger, readBalance } from '../data-access/balance.repository';
+import { recordCharge } from '../data-access/money-movement.repository';
 import type { Deps } from './deps';
 import { idempotently, refreshBalanceCache, withBalanceLock } from './idempotency';
 
@@ -9,19 +10,13 @@ export async function charge(deps: Deps, i: { userId: string; amount: string; id
   const ref = { userId: i.userId, scope: 'charge' as const, key: i.idempotencyKey };
   const result = await withBalanceLock(deps, i.userId, () =>
     idempotently(deps, ref, requestHash('charge', { amount: i.amount }), async (tx) => {
-      const change = await creditBalance(tx, i.userId, i.amount);
-      if (!change) throw new AppError('USER_NOT_FOUND', 'User not found');
-      const id = await appendLedger(tx, {
-        userId: i.userId,
-        type: 'CHARGE',
-        amount: i.amount,
-        change,
-        description: 'Balance charge',
-      });
+      // Credit, CHARGE ledger row and the stored response ({ balance, transactionId }) at once.
+      const done = await recordCharge(tx, { userId: i.userId, amount: i.amount, key: i.idempotencyKey });
+      if (!done) throw new AppError('USER_NOT_FOUND', 'User not found');
       return {
         status: 200,
-        body: { balance: money(change.balance), transactionId: String(id) },
-        balance: { userId: i.userId, balance: money(change.balance), version: change.version },
+        body: done.body,
+        balance: { userId: i.userId, balance: money(done.balance), version: done.version },
       };
     }),
   );

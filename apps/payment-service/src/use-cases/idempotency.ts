@@ -2,7 +2,7 @@ import { withTransaction } from '@concert/db';
 import { tryLock } from '@concert/service-kit';
 import { replayOf } from '../domain/idempotency';
 import type { PaymentTx } from '../data-access/db';
-import { claimKey, readKey, storeResponse, type KeyRef } from '../data-access/idempotency.repository';
+import { claimKey, readKey, type KeyRef } from '../data-access/idempotency.repository';
 import type { Deps } from './deps';
 
 export interface Outcome {
@@ -14,7 +14,8 @@ export interface Outcome {
 
 /**
  * Runs `effect` at most once per (user, scope, key): the key row is inserted in the SAME
- * transaction as the effect and its response, so a crash either leaves both or neither.
+ * transaction as the effect, and the effect stores its response on that row in the statement
+ * that makes its change (one round trip less), so a crash either leaves all or nothing.
  * Failures (4xx from the effect) roll back with it: the key stays free for a corrected retry.
  */
 export async function idempotently(
@@ -30,7 +31,6 @@ export async function idempotently(
       return { ...replayOf(stored, hash), replayed: true as const };
     }
     const outcome = await effect(tx);
-    await storeResponse(tx, ref, outcome.status, outcome.body);
     return { ...outcome, replayed: false as const };
   });
   if (!result.replayed && result.balance) await refreshBalanceCache(deps, result.balance);

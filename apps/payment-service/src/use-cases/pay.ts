@@ -1,75 +1,30 @@
 import { randomUUID } from 'node:crypto';
 import { DomainError, PayableReservation, type ErrorCode } from '@concert/contracts';
 import { AppError, currentRequestId, UpstreamProblem } from '@concert/service-kit';
-import { money } from '../domain/balance';
+import { debit, money } from '../domain/balance';
 import { requestHash } from '../domain/idempotency';
 import { decidePayment } from '../domain/payment';
 import { paymentView } from '../domain/views';
-import { appendLedger, debitBalance, readBalance } from '../data-access/balance.repository';
-import { findPayment, findPriorPayment, insertCompletedPayment } from '../data-access/payments.repository';
-import { insertFetchedReservation, lockReservation, reservationExists } from '../data-access/reservations.repository';
+import { lockForPayment, recordPayment } from '../data-access/money-movement.repository';
+import { findPayment } from '../data-access/payments.repository';
+import { insertFetchedReservation, reservationExists } from '../data-access/reservations.repository';
 import type { PaymentMetrics, PaymentResult } from '../metrics';
 import type { Deps } from './deps';
-import { emit } from './events';
+import { eventRow } from './events';
 import { idempotently, withBalanceLock } from './idempotency';
 
 /**
  * Pays a held reservation from the balance. Debit, payment row, ledger row, outbox event and
- * the idempotency record commit together or not at all.
+ * the idempotency record commit together or not at all. A reservation payment-service has not
+ * heard of yet (seat-reserved still in flight) is learnt from booking-service, then paid.
  */
 export async function pay(deps: Deps, i: { userId: string; reservationId: string; idempotencyKey: string }) {
   try {
-    await learnReservationIfUnknown(deps, i.reservationId);
-    const ref = { userId: i.userId, scope: 'payment' as const, key: i.idempotencyKey };
-    const result = await withBalanceLock(deps, i.userId, () =>
-      idempotently(deps, ref, requestHash('payment', { reservationId: i.reservationId }), async (tx) => {
-        // The row lock queues concurrent payments of one reservation; the second then sees the first.
-        const { reservation, now } = await lockReservation(tx, i.reservationId);
-        const prior = reservation ? await findPriorPayment(tx, i.reservationId) : undefined;
-        const { amount } = decidePayment(reservation, prior, i.userId, now);
-
-        const change = await debitBalance(tx, i.userId, amount);
-        if (!change) {
-          if (!(await readBalance(tx, i.userId))) throw new AppError('USER_NOT_FOUND', 'User not found');
-          throw new AppError('INSUFFICIENT_BALANCE', `The balance does not cover ${money(amount)}`);
-        }
-        const paymentId = randomUUID();
-        const payment = await insertCompletedPayment(tx, {
-          id: paymentId,
-          userId: i.userId,
-          reservationId: i.reservationId,
-          amount,
-          previousBalance: change.previous,
-          remainingBalance: change.balance,
-        });
-        await appendLedger(tx, {
-          userId: i.userId,
-          type: 'PAYMENT',
-          amount,
-          change,
-          relatedId: paymentId,
-          description: `Payment for reservation ${i.reservationId}`,
-        });
-        await emit(tx, {
-          type: 'payment-completed',
-          prefix: deps.config.KAFKA_TOPIC_PREFIX,
-          requestId: currentRequestId(),
-          payload: {
-            paymentId,
-            reservationId: i.reservationId,
-            concertId: reservation!.concertId,
-            userId: i.userId,
-            amount: money(amount),
-            paidAt: payment.paidAt!.toISOString(),
-          },
-        });
-        return {
-          status: 201,
-          body: paymentView(payment),
-          balance: { userId: i.userId, balance: money(change.balance), version: change.version },
-        };
-      }),
-    );
+    const result = await payKnown(deps, i).catch(async (err: unknown) => {
+      if (!(err instanceof ReservationUnknown)) throw err;
+      await learnReservation(deps, i.reservationId);
+      return payKnown(deps, i);
+    });
     count(deps.metrics, result.replayed ? 'replayed' : 'completed');
     return result;
   } catch (err) {
@@ -78,13 +33,68 @@ export async function pay(deps: Deps, i: { userId: string; reservationId: string
   }
 }
 
+/** Not in the projection yet: the transaction rolls back, and pay() asks booking-service. */
+class ReservationUnknown extends Error {}
+
+/** BEGIN, claim the key, lock reservation and balance, record everything, COMMIT: five round trips. */
+function payKnown(deps: Deps, i: { userId: string; reservationId: string; idempotencyKey: string }) {
+  const ref = { userId: i.userId, scope: 'payment' as const, key: i.idempotencyKey };
+  return withBalanceLock(deps, i.userId, () =>
+    idempotently(deps, ref, requestHash('payment', { reservationId: i.reservationId }), async (tx) => {
+      // The row locks queue concurrent payments of one reservation and changes of one balance.
+      const locked = await lockForPayment(tx, i.reservationId, i.userId);
+      if (!locked) {
+        if (!(await reservationExists(tx, i.reservationId))) throw new ReservationUnknown();
+        throw new AppError('USER_NOT_FOUND', 'User not found');
+      }
+      const { reservation, prior, now } = locked;
+      const { amount } = decidePayment(reservation, prior, i.userId, now);
+      const { previous, remaining } = debit(locked.balance, amount);
+      const paymentId = randomUUID();
+      // paid_at is now(), the transaction's start: the clock `now` was read from.
+      const body = paymentView({
+        id: paymentId,
+        reservationId: i.reservationId,
+        amount,
+        status: 'COMPLETED',
+        previousBalance: previous,
+        remainingBalance: remaining,
+        paidAt: now,
+      });
+      const { version } = await recordPayment(tx, {
+        userId: i.userId,
+        paymentId,
+        reservationId: i.reservationId,
+        amount,
+        previousBalance: previous,
+        description: `Payment for reservation ${i.reservationId}`,
+        key: ref,
+        response: { status: 201, body },
+        event: eventRow({
+          type: 'payment-completed',
+          prefix: deps.config.KAFKA_TOPIC_PREFIX,
+          requestId: currentRequestId(),
+          payload: {
+            paymentId,
+            reservationId: i.reservationId,
+            concertId: reservation.concertId,
+            userId: i.userId,
+            amount: money(amount),
+            paidAt: now.toISOString(),
+          },
+        }),
+      });
+      return { status: 201, body, balance: { userId: i.userId, balance: remaining, version } };
+    }),
+  );
+}
+
 /**
  * "A payment made right after the hold must not fail because seat-reserved is still in flight":
  * ask booking-service once and record what it says. ON CONFLICT DO NOTHING: if the event (or an
  * end event) lands meanwhile, the event wins.
  */
-async function learnReservationIfUnknown(deps: Deps, reservationId: string): Promise<void> {
-  if (await reservationExists(deps.db, reservationId)) return;
+async function learnReservation(deps: Deps, reservationId: string): Promise<void> {
   let body: unknown;
   try {
     ({ body } = await deps.booking.get<unknown>(`/internal/reservations/${reservationId}/payable`));
