@@ -1,5 +1,5 @@
-import type { RequestHandler } from 'express';
-import { Admission } from './admission';
+import type { NextFunction, RequestHandler, Response } from 'express';
+import { Admission, type Permit } from './admission';
 import type { Metrics } from './metrics';
 import { overloadMetrics } from './overload-metrics';
 
@@ -9,11 +9,20 @@ import { overloadMetrics } from './overload-metrics';
  * A 5xx answer counts as congestion for an adaptive limit.
  */
 export function admissionMiddleware(admission: Admission): RequestHandler {
+  const admitted = (permit: Permit, res: Response, next: NextFunction) => {
+    res.once('close', () => permit.release(res.statusCode < 500));
+    next();
+  };
   return (_req, res, next) => {
-    admission.acquire().then((permit) => {
-      res.once('close', () => permit.release(res.statusCode < 500));
-      next();
-    }, next);
+    let now: Permit | undefined;
+    try {
+      now = admission.tryAcquire();
+    } catch (err) {
+      return next(err);
+    }
+    // A free permit goes on at once; only a request that has to wait gets a promise.
+    if (now) return admitted(now, res, next);
+    admission.acquire().then((permit) => admitted(permit, res, next), next);
   };
 }
 

@@ -1,5 +1,5 @@
 import { AppError } from './errors';
-import { currentDeadline, currentSignal } from './deadline';
+import { callerGone, currentDeadline, currentSignal } from './deadline';
 import type { OverloadMetrics } from './overload-metrics';
 
 export interface AdmissionOptions {
@@ -50,6 +50,8 @@ export class Admission {
   private drainIntervalMs?: number;
   private lastRelease = 0;
   private queuedAtLastRelease = false;
+  private reportedLimit?: number;
+  private reportedQueued?: number;
 
   constructor(private readonly o: AdmissionOptions) {
     this.limitValue = o.limit;
@@ -94,19 +96,32 @@ export class Admission {
     }
   }
 
-  acquire(o: { deadline?: number; signal?: AbortSignal } = {}): Promise<Permit> {
+  /**
+   * A permit now, without a promise, when one is free and nobody queues; undefined when the
+   * caller would have to queue (then `acquire`). Throws DEADLINE_EXCEEDED like `acquire` rejects.
+   */
+  tryAcquire(o: { deadline?: number; signal?: AbortSignal } = {}): Permit | undefined {
     const deadline = o.deadline ?? currentDeadline();
-    const signal = o.signal ?? currentSignal();
-    const now = Date.now();
-    const remaining = deadline === undefined ? Infinity : deadline - now;
-    if (signal?.aborted || remaining <= 0) {
+    if ((o.signal ? o.signal.aborted : callerGone()) || (deadline !== undefined && deadline - Date.now() <= 0)) {
       this.shed('deadline');
-      return Promise.reject(new AppError('DEADLINE_EXCEEDED', `${this.o.kind}: the request's deadline has passed`, undefined, 1));
+      throw new AppError('DEADLINE_EXCEEDED', `${this.o.kind}: the request's deadline has passed`, undefined, 1);
     }
     if (this.inFlight < this.limit && this.queue.length === 0) {
       this.inFlight++;
-      return Promise.resolve(this.permit());
+      return this.permit();
     }
+    return undefined;
+  }
+
+  acquire(o: { deadline?: number; signal?: AbortSignal } = {}): Promise<Permit> {
+    try {
+      const now = this.tryAcquire(o);
+      if (now) return Promise.resolve(now);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    const deadline = o.deadline ?? currentDeadline();
+    const remaining = deadline === undefined ? Infinity : deadline - Date.now();
     const wait = this.backlogMs();
     // Refuse now what could not finish in time anyway: queueing it would only burn its deadline.
     // Work without a deadline (an in-house batch, a test calling a service directly) is bounded
@@ -118,12 +133,15 @@ export class Admission {
         new AppError('OVERLOADED', `${this.o.kind}: too much work in progress, try again later`, undefined, this.retryAfterSeconds()),
       );
     }
+    // Only a waiter needs the caller's signal (to leave the queue when the caller hangs up).
+    const signal = o.signal ?? currentSignal();
     return new Promise<Permit>((resolve, reject) => {
       const w: Waiter = { resolve, reject, signal };
       const leave = (err: AppError) => {
         const i = this.queue.indexOf(w);
         if (i < 0) return;
         this.queue.splice(i, 1);
+        this.reportQueued();
         this.cleanup(w);
         this.shed('deadline');
         reject(err);
@@ -136,7 +154,7 @@ export class Admission {
         signal.addEventListener('abort', w.onAbort, { once: true });
       }
       this.queue.push(w);
-      this.o.metrics?.queued.set({ kind: this.o.kind }, this.queue.length);
+      this.reportQueued();
     });
   }
 
@@ -168,7 +186,11 @@ export class Admission {
     if (!a) return;
     if (ok && ms <= a.targetMs) this.limitValue = Math.min(a.max, this.limitValue + 1 / this.limitValue);
     else this.limitValue = Math.max(a.min, this.limitValue * 0.9);
-    this.o.metrics?.limit.set({ kind: this.o.kind }, this.limit);
+    // The gauges are set when their value changes, not on every release.
+    if (this.limit !== this.reportedLimit) {
+      this.reportedLimit = this.limit;
+      this.o.metrics?.limit.set({ kind: this.o.kind }, this.limit);
+    }
   }
 
   private pump(): void {
@@ -178,6 +200,12 @@ export class Admission {
       this.inFlight++;
       w.resolve(this.permit());
     }
+    this.reportQueued();
+  }
+
+  private reportQueued(): void {
+    if (this.queue.length === this.reportedQueued) return;
+    this.reportedQueued = this.queue.length;
     this.o.metrics?.queued.set({ kind: this.o.kind }, this.queue.length);
   }
 

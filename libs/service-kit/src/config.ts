@@ -14,8 +14,18 @@ export function loadConfig<S extends z.ZodTypeAny>(schema: S, env: NodeJS.Proces
   return parsed.data;
 }
 
+/**
+ * The access log (http-app.ts): 4xx, 5xx and requests slower than ACCESS_LOG_SLOW_MS are always
+ * logged; ACCESS_LOG_SAMPLE_RATE is the share of the other requests that get an info line
+ * (1 = every request, the default; 0.01 = one in a hundred, for a sale at thousands a second).
+ */
+export const AccessLogConfig = z.object({
+  ACCESS_LOG_SAMPLE_RATE: z.coerce.number().min(0).max(1).default(1),
+  ACCESS_LOG_SLOW_MS: z.coerce.number().int().positive().default(1000),
+});
+
 /** Common env fields; services extend this. */
-export const BaseConfig = z.object({
+export const BaseConfig = AccessLogConfig.extend({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   REDIS_URL: z.string().default('redis://127.0.0.1:6379'),

@@ -1,4 +1,4 @@
-import type { Request, RequestHandler } from 'express';
+import type { Request } from 'express';
 import { AppError } from './errors';
 import { requestContext } from './logger';
 
@@ -14,6 +14,11 @@ export const DEADLINE_HEADER = 'x-request-deadline-ms';
 export const currentDeadline = (): number | undefined => requestContext.getStore()?.deadline;
 /** Aborted when the current request's caller went away. */
 export const currentSignal = (): AbortSignal | undefined => requestContext.getStore()?.signal;
+/** Whether the current request's caller went away, without making its signal. */
+export function callerGone(): boolean {
+  const store = requestContext.getStore();
+  return store ? (store.callerGone ?? store.signal?.aborted ?? false) : false;
+}
 
 /** Milliseconds left before the current request's deadline; Infinity without one. */
 export function remainingMs(now = Date.now()): number {
@@ -28,8 +33,7 @@ export function remainingMs(now = Date.now()): number {
  * caller still waits for its answer.
  */
 export function checkDeadline(what: string, marginMs = 0): void {
-  const signal = currentSignal();
-  if (signal?.aborted) throw new AppError('DEADLINE_EXCEEDED', `${what}: the caller went away`, undefined, 1);
+  if (callerGone()) throw new AppError('DEADLINE_EXCEEDED', `${what}: the caller went away`, undefined, 1);
   if (remainingMs() <= marginMs) throw new AppError('DEADLINE_EXCEEDED', `${what}: the request's deadline has passed`, undefined, 1);
 }
 
@@ -41,25 +45,11 @@ export interface DeadlineOptions {
 }
 
 /**
- * Gives the request its deadline and an abort signal that fires when the client disconnects
- * before the answer (a gateway that timed out closes its connection). A request that arrives
- * with no time left is refused before any work.
+ * The milliseconds a request has: the caller's header (when trusted and well-formed), else the
+ * default for the request, else none. Zero or less means it arrived too late for any work.
  */
-export function deadlineMiddleware(o: DeadlineOptions): RequestHandler {
-  return (req, res, next) => {
-    const store = requestContext.getStore();
-    if (!store) return next();
-    const arrived = Date.now();
-    const header = o.trustHeader ? req.header(DEADLINE_HEADER) : undefined;
-    const fromHeader = header !== undefined && /^-?\d{1,10}$/.test(header) ? Number(header) : undefined;
-    const ms = fromHeader ?? o.defaultMs?.(req);
-    if (ms !== undefined) store.deadline = arrived + ms;
-    const controller = new AbortController();
-    store.signal = controller.signal;
-    res.on('close', () => {
-      if (!res.writableFinished) controller.abort(new Error('client went away'));
-    });
-    if (ms !== undefined && ms <= 0) return next(new AppError('DEADLINE_EXCEEDED', 'The request arrived after its deadline', undefined, 1));
-    next();
-  };
+export function deadlineMsOf(req: Request, o: DeadlineOptions): number | undefined {
+  const header = o.trustHeader ? req.headers[DEADLINE_HEADER] : undefined;
+  const fromHeader = typeof header === 'string' && /^-?\d{1,10}$/.test(header) ? Number(header) : undefined;
+  return fromHeader ?? o.defaultMs?.(req);
 }

@@ -1,17 +1,29 @@
 import { randomUUID } from 'node:crypto';
-import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
-import { pinoHttp } from 'pino-http';
+import { performance } from 'node:perf_hooks';
+import express, { type ErrorRequestHandler, type Express, type Request, type RequestHandler, type Response } from 'express';
 import { PROBLEM_CONTENT_TYPE, REQUEST_ID_HEADER } from '@concert/contracts';
 import type { Logger } from './logger';
 import { requestContext } from './logger';
 import type { Metrics } from './metrics';
 import { problemFrom, sendProblem } from './problem';
 import { AppError } from './errors';
-import { deadlineMiddleware, type DeadlineOptions } from './deadline';
+import { AccessLogConfig } from './config';
+import { deadlineMsOf, type DeadlineOptions } from './deadline';
 import { overloadMetrics } from './overload-metrics';
-import { traceRequests } from './tracing';
+import { RequestScope } from './request-scope';
+import { traceRequests, tracingActive } from './tracing';
 
 export type ReadinessCheck = () => Promise<void>;
+
+export interface AccessLogOptions {
+  /**
+   * Share of successful (< 400), fast requests that get an info line: 1 = every one, 0 = none.
+   * 4xx (warn), 5xx (error) and slow requests are always logged.
+   */
+  sampleRate?: number;
+  /** A request slower than this is logged at warn whatever its status. */
+  slowMs?: number;
+}
 
 export interface HttpAppOptions {
   logger: Logger;
@@ -25,26 +37,30 @@ export interface HttpAppOptions {
    * Default false: the address is the TCP peer's, so a client cannot make one up.
    */
   trustProxy?: boolean | number | string;
+  /** Default: ACCESS_LOG_SAMPLE_RATE and ACCESS_LOG_SLOW_MS (BaseConfig, validated at start-up). */
+  accessLog?: AccessLogOptions;
 }
 
 /**
- * An express app with what every service needs before its own routes: request id, JSON body
- * parsing with a size limit, timings, `/healthz`, `/readyz`, `/metrics`. Call `finish(app)`
- * after mounting routes to add the 404 and the one error mapper.
+ * An express app with what every service needs before its own routes: request id, deadline,
+ * access log, timings, JSON body parsing with a size limit, `/healthz`, `/readyz`, `/metrics`.
+ * Call `finish(app)` after mounting routes to add the 404 and the one error mapper.
  */
-export function createHttpApp({ logger, metrics, readiness, bodyLimit = '1mb', deadline = { trustHeader: true }, trustProxy = false }: HttpAppOptions): Express {
+export function createHttpApp({
+  logger,
+  metrics,
+  readiness,
+  bodyLimit = '1mb',
+  deadline = { trustHeader: true },
+  trustProxy = false,
+  accessLog = accessLogFromEnv(),
+}: HttpAppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', trustProxy);
   app.set('etag', false);
 
-  app.use(requestIdMiddleware);
-  app.use(accessLog(logger));
-  app.use(traceRequests);
-  app.use(timing(metrics));
-  app.use(deadlineMiddleware(deadline));
-  app.use(timeToDeadline(metrics, deadline.kindOf ?? (() => 'http')));
-  app.use(express.json({ limit: bodyLimit, type: ['application/json', 'application/*+json'] }));
+  app.use(requestScope({ logger, metrics, deadline, accessLog, bodyLimit }));
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -87,59 +103,104 @@ export function finish(app: Express, logger: Logger): Express {
   return app;
 }
 
-const requestIdMiddleware: RequestHandler = (req, res, next) => {
-  const incoming = req.header(REQUEST_ID_HEADER);
-  const requestId = incoming && /^[\w-]{1,128}$/.test(incoming) ? incoming : randomUUID();
-  res.setHeader(REQUEST_ID_HEADER, requestId);
-  requestContext.run({ requestId }, () => next());
-};
-
-/** Probes and scrapes are not traffic: they would drown the access log. */
+/** Probes and scrapes are not traffic: they would drown the access log and the traces. */
 const QUIET_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
+const VALID_REQUEST_ID = /^[\w-]{1,128}$/;
 
 /**
- * One access-log line per request (pino-http), with the request id that the response carries
- * and every other log line of the request has; 5xx at error, 4xx at warn.
+ * Everything a request needs before its route, as ONE middleware with ONE `close` listener (a
+ * sale's requests are small; per-request layers, listeners and objects are most of their cost):
+ * - the request id (the caller's when well-formed, else new) on the response and, through the
+ *   request's async context, on every log line written for it;
+ * - its deadline (deadline.ts) and "the caller went away" (aborts work, see request-scope.ts);
+ * - a SERVER span, only when tracing is on;
+ * - the JSON body, only when the request carries a body;
+ * - at the end: the duration histogram, the time left to the deadline, and the access log.
  */
-function accessLog(logger: Logger): RequestHandler {
-  return pinoHttp({
-    logger,
-    genReqId: (_req, res) => String(res.getHeader(REQUEST_ID_HEADER)),
-    // `requestId` comes from the logger's mixin like on every line; `reqId` too in case a line is
-    // ever written outside the request's async context.
-    quietReqLogger: true,
-    autoLogging: { ignore: (req) => QUIET_PATHS.has(req.url ?? '') },
-    customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
-    customSuccessMessage: (req, res, ms) => `${req.method} ${req.url} ${res.statusCode} ${Math.round(ms)}ms`,
-    customErrorMessage: (req, res) => `${req.method} ${req.url} ${res.statusCode}`,
-    serializers: {
-      req: (req: { method: string; url: string }) => ({ method: req.method, url: req.url }),
-      res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-    },
-  });
-}
+function requestScope(o: {
+  logger: Logger;
+  metrics: Metrics;
+  deadline: DeadlineOptions & { kindOf?: (path: string) => string };
+  accessLog: AccessLogOptions;
+  bodyLimit: string;
+}): RequestHandler {
+  const { timeToDeadline } = overloadMetrics(o.metrics.registry);
+  const { httpDuration } = o.metrics;
+  const kindOf = o.deadline.kindOf ?? (() => 'http');
+  const log = accessLogger(o.logger, o.accessLog);
+  const json = express.json({ limit: o.bodyLimit, type: ['application/json', 'application/*+json'] });
 
-function timing(metrics: Metrics): RequestHandler {
   return (req, res, next) => {
-    const end = metrics.httpDuration.startTimer();
-    res.on('finish', () => {
-      const route = req.route?.path ? `${req.baseUrl}${req.route.path}` : 'unmatched';
-      end({ method: req.method, route, status: String(res.statusCode) });
+    const started = performance.now();
+    const incoming = req.headers[REQUEST_ID_HEADER];
+    const scope = new RequestScope(typeof incoming === 'string' && VALID_REQUEST_ID.test(incoming) ? incoming : randomUUID());
+    res.setHeader(REQUEST_ID_HEADER, scope.requestId);
+    const ms = deadlineMsOf(req, o.deadline);
+    if (ms !== undefined) scope.deadline = Date.now() + ms;
+    const path = req.path;
+
+    res.once('close', () => {
+      if (!res.writableFinished) {
+        scope.leave();
+        log.gone(req, res, scope.requestId, performance.now() - started, path);
+        return;
+      }
+      const elapsed = performance.now() - started;
+      const route = req.route?.path ? `${req.baseUrl}${String(req.route.path)}` : 'unmatched';
+      httpDuration.observe({ method: req.method, route, status: String(res.statusCode) }, elapsed / 1000);
+      if (scope.deadline !== undefined) timeToDeadline.observe({ kind: kindOf(path) }, Math.max(0, scope.deadline - Date.now()) / 1000);
+      log.done(req, res, scope.requestId, elapsed, path);
     });
-    next();
+
+    requestContext.run(scope, () => {
+      if (ms !== undefined && ms <= 0) return next(new AppError('DEADLINE_EXCEEDED', 'The request arrived after its deadline', undefined, 1));
+      const body: RequestHandler = hasBody(req) ? json : skip;
+      if (tracingActive()) traceRequests(req, res, () => body(req, res, next));
+      else body(req, res, next);
+    });
   };
 }
 
-/** Observes how much of each request's deadline was left when its answer went out. */
-function timeToDeadline(metrics: Metrics, kindOf: (path: string) => string): RequestHandler {
-  const { timeToDeadline: histogram } = overloadMetrics(metrics.registry);
-  return (req, res, next) => {
-    const deadline = requestContext.getStore()?.deadline;
-    if (deadline !== undefined) {
-      const path = req.path;
-      res.once('finish', () => histogram.observe({ kind: kindOf(path) }, Math.max(0, deadline - Date.now()) / 1000));
-    }
-    next();
+function accessLogFromEnv(env: NodeJS.ProcessEnv = process.env): AccessLogOptions {
+  const c = AccessLogConfig.parse(env);
+  return { sampleRate: c.ACCESS_LOG_SAMPLE_RATE, slowMs: c.ACCESS_LOG_SLOW_MS };
+}
+
+const skip: RequestHandler = (_req, _res, next) => next();
+/** As type-is' hasBody: a GET, a DELETE or a POST without a body skips the parser entirely. */
+const hasBody = (req: Request) => req.headers['transfer-encoding'] !== undefined || req.headers['content-length'] !== undefined;
+
+/**
+ * The access log: 5xx at error, 4xx and slow requests at warn, every time; a successful request
+ * at info for a `sampleRate` share of them. One line per request with method, URL, status,
+ * time and `requestId` (the shape pino-http wrote: `req`, `res`, `responseTime`), and no child
+ * logger or serializer per request.
+ */
+function accessLogger(logger: Logger, o: AccessLogOptions) {
+  const sampleRate = o.sampleRate ?? 1;
+  const slowMs = o.slowMs ?? 1000;
+  const line = (req: Request, res: Response, requestId: string, ms: number) => ({
+    requestId,
+    req: { method: req.method, url: req.originalUrl },
+    res: { statusCode: res.statusCode },
+    responseTime: Math.round(ms),
+  });
+  return {
+    done(req: Request, res: Response, requestId: string, ms: number, path: string): void {
+      if (QUIET_PATHS.has(path)) return;
+      const status = res.statusCode;
+      const msg = () => `${req.method} ${req.originalUrl} ${status} ${Math.round(ms)}ms`;
+      if (status >= 500) logger.error(line(req, res, requestId, ms), msg());
+      else if (status >= 400) logger.warn(line(req, res, requestId, ms), msg());
+      else if (ms >= slowMs) logger.warn(line(req, res, requestId, ms), `${msg()} (slow)`);
+      else if (sampleRate > 0 && logger.isLevelEnabled('info') && (sampleRate >= 1 || Math.random() < sampleRate))
+        logger.info(line(req, res, requestId, ms), msg());
+    },
+    /** The client closed the connection before the answer (a gateway that timed out, a fan who left). */
+    gone(req: Request, res: Response, requestId: string, ms: number, path: string): void {
+      if (QUIET_PATHS.has(path)) return;
+      logger.warn(line(req, res, requestId, ms), `${req.method} ${req.originalUrl} closed by the client before the answer`);
+    },
   };
 }
 

@@ -1,4 +1,4 @@
-import type { RequestHandler } from 'express';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { SignJWT, errors as joseErrors, jwtVerify } from 'jose';
 import { INTERNAL_TOKEN_HEADER } from '@concert/contracts';
 import { AppError } from './errors';
@@ -68,9 +68,13 @@ export function requireServiceToken(audience: ServiceName, callers: Partial<Reco
   const verified = new Map<string, { caller: CallerName; exp: number }>();
   const MAX_CACHED = 1000;
 
-  async function callerOf(token: string): Promise<CallerName> {
+  /** The caller of a token verified before and not yet expired: no promise on the hot path. */
+  function knownCaller(token: string): CallerName | undefined {
     const hit = verified.get(token);
-    if (hit && hit.exp > Date.now() / 1000) return hit.caller;
+    return hit && hit.exp > Date.now() / 1000 ? hit.caller : undefined;
+  }
+
+  async function callerOf(token: string): Promise<CallerName> {
     try {
       const { payload, protectedHeader } = await jwtVerify(
         token,
@@ -91,16 +95,21 @@ export function requireServiceToken(audience: ServiceName, callers: Partial<Reco
     }
   }
 
-  return async (req, res, next) => {
-    try {
-      const caller = await callerOf(req.header(INTERNAL_TOKEN_HEADER) ?? '');
-      const routes = callers[caller]?.routes;
+  const admit = (caller: CallerName, req: Request, res: Response, next: NextFunction) => {
+    const routes = callers[caller]?.routes;
+    if (routes) {
       const route = `${req.method} ${req.path}`;
-      if (routes && !routes.some((r) => r.test(route))) throw new AppError('FORBIDDEN', `${caller} may not call ${route}`);
-      res.locals.caller = caller;
-      next();
-    } catch (err) {
-      next(err);
+      if (!routes.some((r) => r.test(route))) return next(new AppError('FORBIDDEN', `${caller} may not call ${route}`));
     }
+    res.locals.caller = caller;
+    next();
+  };
+
+  return (req, res, next) => {
+    const header = req.headers[INTERNAL_TOKEN_HEADER];
+    const token = typeof header === 'string' ? header : '';
+    const known = knownCaller(token);
+    if (known) return admit(known, req, res, next);
+    callerOf(token).then((caller) => admit(caller, req, res, next), next);
   };
 }

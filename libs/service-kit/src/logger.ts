@@ -10,12 +10,15 @@ export interface RequestContext {
   deadline?: number;
   /** Aborted when the caller went away: work for this request should stop. */
   signal?: AbortSignal;
+  /** The caller went away (HTTP requests answer this without making a signal; see request-scope.ts). */
+  readonly callerGone?: boolean;
 }
 export const requestContext = new AsyncLocalStorage<RequestContext>();
 export const currentRequestId = () => requestContext.getStore()?.requestId;
 
-export function createLogger(service: string, level = process.env.LOG_LEVEL ?? 'info'): Logger {
-  return pino({
+/** JSON lines on stdout, or on `destination` (tests read them back). */
+export function createLogger(service: string, level = process.env.LOG_LEVEL ?? 'info', destination?: pino.DestinationStream): Logger {
+  const options: pino.LoggerOptions = {
     level,
     base: { service },
     timestamp: pino.stdTimeFunctions.isoTime,
@@ -24,5 +27,6 @@ export function createLogger(service: string, level = process.env.LOG_LEVEL ?? '
       return requestId ? { requestId } : {};
     },
     redact: ['req.headers.authorization', 'req.headers["x-internal-token"]', '*.password', 'password'],
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
 }

@@ -9,6 +9,9 @@ export const tracer = () => trace.getTracer('concert-booking');
 
 let provider: NodeTracerProvider | undefined;
 
+/** True once startTracing registered a provider: without one, requests and calls skip every span step. */
+export const tracingActive = (): boolean => provider !== undefined;
+
 /** True when traces are wanted: an OTLP endpoint is configured and the SDK is not disabled. */
 export function tracingConfigured(env: NodeJS.ProcessEnv = process.env): boolean {
   if (env.OTEL_SDK_DISABLED === 'true') return false;

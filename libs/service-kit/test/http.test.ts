@@ -11,6 +11,7 @@ import {
   createMetrics,
   finish,
   parseBody,
+  requestContext,
   requireServiceToken,
   serviceTokenSource,
 } from '../src';
@@ -32,6 +33,10 @@ beforeAll(async () => {
   });
   app.get('/missing', () => {
     throw new AppError('CONCERT_NOT_FOUND', 'no such concert');
+  });
+  app.get('/sleepy', async (_req, res) => {
+    await new Promise((r) => setTimeout(r, 2000));
+    res.json({ late: true });
   });
   app.get('/boom', () => {
     throw new Error('secret connection string postgres://u:p@h');
@@ -55,7 +60,14 @@ beforeAll(async () => {
   });
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
-afterAll(() => new Promise<void>((r) => server.close(() => r())));
+afterAll(
+  () =>
+    new Promise<void>((r) => {
+      server.close(() => r());
+      // The call given up on below leaves its request open on the server until its sweep.
+      server.closeAllConnections();
+    }),
+);
 
 const post = (path: string, body: string) =>
   fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
@@ -138,6 +150,18 @@ describe('internal client', () => {
     const client = createInternalClient(`http://127.0.0.1:${await freePort()},${base},http://127.0.0.1:${await freePort()}`, serviceTokenSource('gateway', GATEWAY_KEY, 'booking-service'));
     const results = await Promise.allSettled(Array.from({ length: 200 }, () => client.get('/internal/ping')));
     expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
+  });
+
+  it('stops waiting when its caller goes away (the request signal aborts the call)', async () => {
+    const client = createInternalClient(base, serviceTokenSource('gateway', GATEWAY_KEY, 'booking-service'));
+    const caller = new AbortController();
+    const started = Date.now();
+    const call = requestContext.run({ requestId: 'r-gone', signal: caller.signal }, () => client.get('/sleepy').catch((e: unknown) => e));
+    setTimeout(() => caller.abort(new Error('client went away')), 100);
+    const err = await call;
+    expect(err).toBeInstanceOf(AppError);
+    expect((err as AppError).code).toBe('DEADLINE_EXCEEDED');
+    expect(Date.now() - started).toBeLessThan(1500);
   });
 
   it('reports UPSTREAM_UNAVAILABLE when no replica answers', async () => {

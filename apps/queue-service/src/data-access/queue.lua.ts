@@ -88,6 +88,9 @@ end
  * One place per user: an ACTIVE or WAITING user gets their place back (created 0). A new arrival
  * is admitted at once only when nobody waits and both limits allow it (the tick's rule), else
  * goes to the back with the next sequence number.
+ * Returns the entry plus an 11th field, wentLive: 1 when this call made an empty concert (no
+ * waiting and no active member, as IS_LIVE counts them) non-empty. Only then may the concert be
+ * missing from the ticker's set (see forgetIfEmpty), so only then must the caller add it.
  */
 export const ENQUEUE = `${PRELUDE}
 local waiting, active, seen, admitted_at, policy, stats, active_seen, seq = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7], KEYS[8]
@@ -100,7 +103,9 @@ local expiry = tonumber(redis.call('ZSCORE', active, user))
 if expiry then
   if expiry > now then
     redis.call('ZADD', active_seen, now, user)
-    return entry('ACTIVE', 0, expiry, 0, aps, max_active, ttl, active, stats, 0)
+    local r = entry('ACTIVE', 0, expiry, 0, aps, max_active, ttl, active, stats, 0)
+    r[11] = 0
+    return r
   end
   drop_active(active, admitted_at, active_seen, {user})
   pruned = 1
@@ -109,21 +114,30 @@ end
 local rank = redis.call('ZRANK', waiting, user)
 if rank then
   redis.call('ZADD', seen, now, user)
-  return entry('WAITING', rank + 1, 0, 0, aps, max_active, ttl, active, stats, pruned)
+  local r = entry('WAITING', rank + 1, 0, 0, aps, max_active, ttl, active, stats, pruned)
+  r[11] = 0
+  return r
 end
 
+local went_live = 0
 if redis.call('ZCARD', waiting) == 0 then
   pruned = pruned + prune_active(active, admitted_at, active_seen, now)
-  if redis.call('ZCARD', active) < max_active and window_budget(stats, now, aps, tonumber(ARGV[5])) > 0 then
+  local active_count = redis.call('ZCARD', active)
+  if active_count == 0 then went_live = 1 end
+  if active_count < max_active and window_budget(stats, now, aps, tonumber(ARGV[5])) > 0 then
     admit(active, admitted_at, active_seen, user, now, ttl)
     count_admitted(stats, 1)
-    return entry('ACTIVE', 0, now + ttl * 1000, 1, aps, max_active, ttl, active, stats, pruned)
+    local r = entry('ACTIVE', 0, now + ttl * 1000, 1, aps, max_active, ttl, active, stats, pruned)
+    r[11] = went_live
+    return r
   end
 end
 
 redis.call('ZADD', waiting, redis.call('INCR', seq), user)
 redis.call('ZADD', seen, now, user)
-return entry('WAITING', redis.call('ZCARD', waiting), 0, 1, aps, max_active, ttl, active, stats, pruned)
+local r = entry('WAITING', redis.call('ZCARD', waiting), 0, 1, aps, max_active, ttl, active, stats, pruned)
+r[11] = went_live
+return r
 `;
 
 /**

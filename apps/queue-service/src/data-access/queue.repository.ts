@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { QueuePolicy, QueueStats } from '@concert/contracts';
 import type { EntryState } from '../domain/queue-entry';
-import { concertKeys, concertsKey } from './keys';
+import { concertKeys, concertsKey, type ConcertKeys } from './keys';
 import { LuaScript } from './lua-script';
 import { COMPLETE, ENQUEUE, IS_LIVE, LEAVE, STATS, STATUS, TICK } from './queue.lua';
 
@@ -49,24 +49,44 @@ export type QueueRepository = ReturnType<typeof createQueueRepository>;
 
 export function createQueueRepository(redis: Redis, opts: { keyPrefix: string; defaults: QueueDefaults; tick: TickSettings }) {
   const { keyPrefix, defaults } = opts;
-  const keysOf = (concertId: string) => concertKeys(keyPrefix, concertId);
-  const defaultArgs = [defaults.admitPerSecond, defaults.maxActive, defaults.activeTtlSeconds];
-  const entryKeys = (concertId: string) => {
-    const k = keysOf(concertId);
-    return [k.waiting, k.active, k.seen, k.admittedAt, k.policy, k.stats, k.activeSeen];
+  // A sale is thousands of calls on one concert: its key names are built once.
+  const keyCache = new Map<string, { keys: ConcertKeys; entry: string[]; enqueue: string[] }>();
+  const cached = (concertId: string) => {
+    let c = keyCache.get(concertId);
+    if (!c) {
+      const k = concertKeys(keyPrefix, concertId);
+      const entry = [k.waiting, k.active, k.seen, k.admittedAt, k.policy, k.stats, k.activeSeen];
+      c = { keys: k, entry, enqueue: [...entry, k.seq] };
+      if (keyCache.size >= 10_000) keyCache.clear();
+      keyCache.set(concertId, c);
+    }
+    return c;
   };
+  const keysOf = (concertId: string) => cached(concertId).keys;
+  const defaultArgs = [defaults.admitPerSecond, defaults.maxActive, defaults.activeTtlSeconds];
+  /** When this process last added a concert to the ticker's set. */
+  const addedAt = new Map<string, number>();
+  const entryKeys = (concertId: string) => cached(concertId).entry;
 
   return {
     async enqueue(concertId: string, userId: string): Promise<EntryResult> {
-      const raw = await scripts.enqueue.run(redis, [...entryKeys(concertId), keysOf(concertId).seq], [
+      const raw = await scripts.enqueue.run(redis, cached(concertId).enqueue, [
         userId,
         ...defaultArgs,
         opts.tick.tickMs,
       ]);
       const entry = parseEntry(raw);
-      // After the script: the ticker drops a concert only if it is still empty after removing it
-      // (see forgetIfEmpty), so adding here afterwards can never be lost.
-      if (entry.created) await redis.sadd(concertsKey(keyPrefix), concertId);
+      // The arrival that made the concert non-empty adds it to the ticker's set, after its script:
+      // the ticker drops a concert only if it is still empty after removing it (see
+      // forgetIfEmpty), so a non-empty concert stays in the set and the other arrivals of a sale
+      // save this round trip. A new arrival still adds it now and then, so one lost SADD (a Redis
+      // timeout after the script) cannot keep a queue off the ticker for long.
+      const now = Date.now();
+      if ((raw as unknown[])[10] === 1 || (entry.created && now - (addedAt.get(concertId) ?? 0) > READD_EVERY_MS)) {
+        await redis.sadd(concertsKey(keyPrefix), concertId);
+        if (addedAt.size > 10_000) addedAt.clear();
+        addedAt.set(concertId, now);
+      }
       return entry;
     },
 
@@ -156,6 +176,7 @@ export function createQueueRepository(redis: Redis, opts: { keyPrefix: string; d
 }
 
 const STATUSES = ['WAITING', 'ACTIVE', 'EXPIRED'] as const;
+const READD_EVERY_MS = 5000;
 
 function parseEntry(raw: unknown): EntryResult {
   if (!Array.isArray(raw) || raw.length < 10) throw new Error('unexpected queue script reply');
