@@ -5,7 +5,7 @@ import tseslint from 'typescript-eslint';
 // -> use-cases -> domain, and use-cases -> data-access. The domain is pure: no I/O, no
 // service-kit, no other layer; entry-points never reach past the use cases into data-access.
 // tools/test/layer-rule.test.ts plants a violation of each kind and expects lint to fail.
-const IO_MODULES = ['ioredis', 'pg', 'kafkajs', 'bullmq', 'express', 'undici', 'jose', 'pino', 'pino-http', 'prom-client', 'rate-limiter-flexible', 'drizzle-orm', 'drizzle-orm/*', 'fs', 'node:fs', 'fs/promises', 'node:fs/promises', 'net', 'node:net', 'http', 'node:http', 'https', 'node:https', 'child_process', 'node:child_process', 'dgram', 'node:dgram'];
+const IO_MODULES = ['ioredis', 'pg', 'kafkajs', 'bullmq', 'express', 'undici', 'jose', 'pino', 'prom-client', 'rate-limiter-flexible', 'drizzle-orm', 'drizzle-orm/*', 'fs', 'node:fs', 'fs/promises', 'node:fs/promises', 'net', 'node:net', 'http', 'node:http', 'https', 'node:https', 'child_process', 'node:child_process', 'dgram', 'node:dgram'];
 const restrict = (groups, message) => ({ group: groups, message });
 const layer = (files, ...patterns) => ({ files, rules: { 'no-restricted-imports': ['error', { patterns }] } });
 const layerRules = [
