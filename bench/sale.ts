@@ -9,6 +9,8 @@
  * Steps, in order (one table, req/s, p50/p95/p99, × bare):
  *   bare Express  GET /hello of bench/lib/bare-server.mjs, sampled right before and after every
  *                 throughput step; "× bare" is that step's req/s over the mean of its two samples
+ *   bare hop      reference, not a goal: GET /hello of bench/lib/bare-hop.mjs, an Express server that asks
+ *                 the bare server over keep-alive undici, the floor of any request crossing one internal hop
  *   signup, login every fan (signup hashes at scrypt N=2^10 in this run only: the sale is measured,
  *                 not password hashing, which production keeps at 2^15)
  *   enqueue       every fan takes a queue token            (`--concurrency` requests in flight)
@@ -56,11 +58,12 @@ if (HOT + RACE > FANS) throw new Error(`--hot + --race (${HOT + RACE}) must not 
 // Its own database, recreated per run: the reconciliation at the end checks the whole database.
 const DATABASE = 'concert_sale';
 const BARE_PORT = 19199;
+const HOP_PORT = 19198;
 const ADMIN = { email: 'admin@bench.test', password: 'admin-password-bench' };
 const PRICE = '120000.00';
 const SERVICES = ['gateway', 'queue-service', 'booking-service', 'payment-service'] as const;
 
-type Kind = 'throughput' | 'burst' | 'derived';
+type Kind = 'throughput' | 'reference' | 'burst' | 'derived';
 type Row = StepResult & { kind: Kind; ratio?: number; bareRps?: number; answers?: Record<string, number> };
 
 const GOALS: { step: string; what: string; ok: (r: Row) => boolean; value: (r: Row) => string }[] = [
@@ -95,8 +98,10 @@ async function main(): Promise<void> {
     url = platform.gatewayUrl;
   }
   const bare = spawn(process.execPath, ['bench/lib/bare-server.mjs', String(BARE_PORT)], { stdio: 'inherit' });
+  const hop = spawn(process.execPath, ['bench/lib/bare-hop.mjs', String(HOP_PORT), `http://127.0.0.1:${BARE_PORT}`], { stdio: 'inherit' });
   try {
-    await waitFor(async () => (await fetch(`http://127.0.0.1:${BARE_PORT}/hello`).catch(() => null))?.ok === true, { timeoutMs: 10_000 });
+    for (const port of [BARE_PORT, HOP_PORT])
+      await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/hello`).catch(() => null))?.ok === true, { timeoutMs: 10_000 });
     const procs = (platform?.services ?? []).map((s) => ({ name: `${s.name}:${s.port}`, pid: () => s.pid }));
     const result = await sale(url, memorySampler(procs));
     const stamp = result.at.replace(/[:.]/g, '-');
@@ -105,6 +110,7 @@ async function main(): Promise<void> {
     saveJson(`${values.out}/sale-latest${REPLICAS === 1 ? '' : `-r${REPLICAS}`}.json`, result);
   } finally {
     bare.kill('SIGTERM');
+    hop.kill('SIGTERM');
     await platform?.stop();
   }
 }
@@ -158,6 +164,11 @@ async function sale(url: string, memory: ReturnType<typeof memorySampler>) {
     return row;
   };
   await measure(2000, CONC, async () => (await bare('GET', '/hello')).status === 200); // warm-up, not recorded
+  // The reference floor of one internal hop (bench/lib/bare-hop.mjs), beside the bare server.
+  const bareHop = createLoadClient(`http://127.0.0.1:${HOP_PORT}`, CONC);
+  await measure(2000, CONC, async () => (await bareHop('GET', '/hello')).status === 200); // warm-up
+  const hopRow = await throughput('bare hop (reference)', 4000, async () => (await bareHop('GET', '/hello')).status === 200);
+  hopRow.kind = 'reference';
 
   const adminLogin = await call<{ accessToken: string }>('POST', '/auth/login', { body: ADMIN });
   if (adminLogin.status !== 200) throw new Error(`admin login: ${adminLogin.status} ${JSON.stringify(adminLogin.body)}`);
