@@ -17,8 +17,11 @@ import { buildOpenApiDocument } from './openapi';
 export interface AppDeps extends GatewayDeps {
   logger: Logger;
   metrics: Metrics;
-  readiness: Record<string, ReadinessCheck>;
   authFailures: Counter<string>;
+}
+
+export interface AppOptions {
+  readiness: Record<string, ReadinessCheck>;
   /** Public signing keys, current and retired, each with its `kid`. */
   jwks: { keys: unknown[] };
 }
@@ -27,11 +30,12 @@ const BODY_LIMIT_BYTES = 1024 * 1024;
 const TOKEN_CODES = new Set(['UNAUTHENTICATED', 'TOKEN_EXPIRED', 'TOKEN_REVOKED']);
 const AUTH_FAILURE_CODES = new Set([...TOKEN_CODES, 'INVALID_CREDENTIALS', 'FORBIDDEN', 'QUEUE_TOKEN_INVALID', 'QUEUE_TOKEN_NOT_ACTIVE']);
 
-export function createApp(d: AppDeps): Express {
+/** The same shape as every service's: (deps, options). */
+export function createApp(d: AppDeps, o: AppOptions): Express {
   const app = createHttpApp({
     logger: d.logger,
     metrics: d.metrics,
-    readiness: d.readiness,
+    readiness: o.readiness,
     bodyLimit: '1mb',
     trustProxy: d.config.TRUST_PROXY,
     // Every public request gets the gateway's deadline (a client's header is not trusted); the
@@ -52,7 +56,7 @@ export function createApp(d: AppDeps): Express {
   // Anyone may verify our tokens; replicas configured with the same keys publish the same set.
   app.get('/.well-known/jwks.json', (_req, res) => {
     res.setHeader('Cache-Control', 'public, max-age=300');
-    res.json(d.jwks);
+    res.json(o.jwks);
   });
   app.get(['/asyncapi.json', '/api/v1/asyncapi.json'], (_req, res) => {
     res.json(asyncapi);
@@ -73,7 +77,8 @@ export function createApp(d: AppDeps): Express {
 }
 
 /** Signup and login hash passwords, slowly on purpose: they get a deadline of their own. */
-const routeKind = (path: string) => (/^\/api\/v1\/auth\/(signup|login)$/.test(path) ? 'auth' : 'api');
+const AUTH_PATHS = new Set(['/api/v1/auth/signup', '/api/v1/auth/login']);
+const routeKind = (path: string) => (AUTH_PATHS.has(path) ? 'auth' : 'api');
 
 // Responses carry tokens and balances: no shared cache may keep them.
 const noStore: RequestHandler = (_req, res, next) => {

@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { BaseConfig, boolFromEnv } from '@concert/service-kit';
 
+/** The development default of QUEUE_TOKEN_KEY: it is in the repository, so production refuses it. */
+export const DEV_QUEUE_TOKEN_KEY = 'dev-queue-token-key-change-me-0000';
+
 const int = (def: number) => z.coerce.number().int().positive().default(def);
 
 /** One URL or several replicas' URLs, comma-separated (the internal client spreads calls over them). */
@@ -38,6 +41,11 @@ export const GatewayConfig = BaseConfig.extend({
   JWT_ISSUER: z.string().min(1).default('concert-gateway'),
   JWT_AUDIENCE: z.string().min(1).default('concert-api'),
   ACCESS_TOKEN_TTL_SECONDS: int(3600),
+  /**
+   * Key of the queue tokens' MAC (HS256). Only the gateway verifies queue tokens, so only its
+   * replicas hold it; production refuses the default and anything under 32 characters.
+   */
+  QUEUE_TOKEN_KEY: z.string().min(16).default(DEV_QUEUE_TOKEN_KEY),
   /** Upper bound of a queue token's life; it also never outlives the concert's booking window. */
   QUEUE_TOKEN_TTL_SECONDS: int(86_400),
 

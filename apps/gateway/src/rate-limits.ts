@@ -1,6 +1,6 @@
 import type { Request, RequestHandler } from 'express';
 import type { Redis } from 'ioredis';
-import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { AppError, type Logger } from '@concert/service-kit';
 import type { Counter } from 'prom-client';
 import type { GatewayConfig } from './config';
@@ -28,17 +28,23 @@ redis.call('set', KEYS[2], '1', 'EX', s)
 return s`;
 
 /**
- * Redis-backed limits, shared by every gateway replica: per client address, per user, enqueue
- * attempts per user per concert (bots), every /auth/* call and signups per client, and logins per
- * (e-mail, client) with exponential backoff after failures: an attacker elsewhere can slow
- * down only their own attempts, never lock the owner of the e-mail out. When Redis fails the
- * limits fail open: refusing every fan because a counter is unreachable is the worse outage.
+ * Redis-backed limits, shared by every gateway replica: per user, enqueue attempts per user per
+ * concert (bots), every /auth/* call and signups per client, and logins per (e-mail, client) with
+ * exponential backoff after failures: an attacker elsewhere can slow down only their own
+ * attempts, never lock the owner of the e-mail out. When Redis fails the limits fail open:
+ * refusing every fan because a counter is unreachable is the worse outage.
+ *
+ * The blanket per-address limit is the exception: it is counted in each replica's memory. It
+ * guards every API request against a flood from one address, so a Redis round trip for it would
+ * cost more than most requests' own work; with N replicas behind a balancer an address gets up
+ * to N times RATE_LIMIT_IP_POINTS, which is what a flood guard needs (the budgets that matter for
+ * security, above, stay shared).
  */
 export function createRateLimits(redis: Redis, c: GatewayConfig, deps: { logger: Logger; limited: Counter<string> }) {
   const make = (name: LimiterName, points: number, duration: number) =>
     new RateLimiterRedis({ storeClient: redis, keyPrefix: `${c.RATE_LIMIT_KEY_PREFIX}:${name}`, points, duration });
-  const limiters: Record<LimiterName, RateLimiterRedis> = {
-    ip: make('ip', c.RATE_LIMIT_IP_POINTS, c.RATE_LIMIT_IP_DURATION_SECONDS),
+  const limiters: Record<LimiterName, RateLimiterAbstract> = {
+    ip: new RateLimiterMemory({ keyPrefix: 'ip', points: c.RATE_LIMIT_IP_POINTS, duration: c.RATE_LIMIT_IP_DURATION_SECONDS }),
     user: make('user', c.RATE_LIMIT_USER_POINTS, c.RATE_LIMIT_USER_DURATION_SECONDS),
     enqueue: make('enqueue', c.RATE_LIMIT_ENQUEUE_POINTS, c.RATE_LIMIT_ENQUEUE_DURATION_SECONDS),
     login: make('login', c.RATE_LIMIT_LOGIN_POINTS, c.RATE_LIMIT_LOGIN_DURATION_SECONDS),

@@ -1,10 +1,10 @@
 import type { AddressInfo } from 'node:net';
 import { checkSecrets, createLogger, createMetrics, createRedis, internalKeyProblem, serve, serviceTokenSource, type Logger } from '@concert/service-kit';
 import { createApp } from './app';
-import { loadSigningKeys } from './auth/keys';
+import { loadSigningKeys, queueTokenKeyProblem } from './auth/keys';
 import { createAuthentication } from './auth/middleware';
 import { createTokenService } from './auth/tokens';
-import { listenPort, type GatewayConfig } from './config';
+import { DEV_QUEUE_TOKEN_KEY, listenPort, type GatewayConfig } from './config';
 import { createHoldsInDoubtRepository } from './data-access/holds-in-doubt.repository';
 import { createPaidGraceRepository } from './data-access/paid-grace.repository';
 import { withQueueReader } from './data-access/queue-reader';
@@ -37,6 +37,7 @@ export async function start(config: GatewayConfig, opts: { logger?: Logger } = {
     config.NODE_ENV,
     [
       internalKeyProblem('INTERNAL_KEY_GATEWAY', config.INTERNAL_KEY_GATEWAY),
+      queueTokenKeyProblem(config.QUEUE_TOKEN_KEY, DEV_QUEUE_TOKEN_KEY),
       // A generated pair lives in one machine's file: replicas elsewhere would not share it.
       keys.generated ? { name: 'JWT_PRIVATE_KEY', reason: 'not set (a key pair was generated into a local file)' } : undefined,
     ],
@@ -46,10 +47,9 @@ export async function start(config: GatewayConfig, opts: { logger?: Logger } = {
   const redis = createRedis(config.REDIS_URL, { maxRetriesPerRequest: 2, enableAutoPipelining: true, commandTimeout: config.REDIS_COMMAND_TIMEOUT_MS });
   redis.on('error', (err) => logger.warn({ err }, 'redis error'));
 
-  const tokens = createTokenService(keys, { issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, accessTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS });
+  const tokens = createTokenService(keys, { issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, accessTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS, queueTokenKey: config.QUEUE_TOKEN_KEY });
   const sessions = createSessionRepository(redis);
   const limits = createRateLimits(redis, config, { logger, limited: rateLimited });
-  const { authenticate, requireAdmin } = createAuthentication({ tokens, sessions, limits });
 
   const upstreams: Upstream[] = [];
   const up = (name: UpstreamName, url: string, timeoutMs = config.UPSTREAM_TIMEOUT_MS) => {
@@ -74,6 +74,8 @@ export async function start(config: GatewayConfig, opts: { logger?: Logger } = {
     payment: paymentApi(up('payment', config.PAYMENT_SERVICE_URL), up('payment-auth', config.PAYMENT_AUTH_SERVICE_URL ?? config.PAYMENT_SERVICE_URL, config.AUTH_DEADLINE_MS)),
   };
 
+  const { authenticate, authenticateWith, requireAdmin } = createAuthentication({ tokens, sessions, limits, queue: services.queue });
+
   const app = createApp({
     config,
     services,
@@ -83,12 +85,14 @@ export async function start(config: GatewayConfig, opts: { logger?: Logger } = {
     holdsInDoubt: createHoldsInDoubtRepository(redis),
     limits,
     authenticate,
+    authenticateWith,
     requireAdmin,
-    jwks: keys.jwks,
     queueTokensIssued,
     logger,
     metrics,
     authFailures,
+  }, {
+    jwks: keys.jwks,
     // The gateway's own dependency only: were upstreams part of it, one service dipping would pull
     // every gateway out of rotation. A down upstream shows as 503s and gateway_upstream_errors_total.
     readiness: {

@@ -65,13 +65,15 @@ describe('production mode refuses default secrets', () => {
     loadConfig(GatewayConfig, { NODE_ENV: 'production', REDIS_URL: await testRedisUrl(), GATEWAY_PORT: '0', QUEUE_SERVICE_URL: DEAD_UPSTREAM, ...env });
   const logger = createLogger('t', 'silent');
 
-  it('a generated JWT key or a default/short internal key stops the start; proper secrets start', async () => {
+  it('a generated JWT key or a default/short internal or queue-token key stops the start; proper secrets start', async () => {
     const keys = await pemPair();
     const strongKey = 'k'.repeat(40);
     await expect(start(await base({ INTERNAL_KEY_GATEWAY: strongKey, JWT_KEYS_FILE: `/tmp/gw-${randomUUID()}.json` }), { logger })).rejects.toThrow(/JWT_PRIVATE_KEY/);
     await expect(start(await base({ ...keys }), { logger })).rejects.toThrow(/INTERNAL_KEY_GATEWAY: is the development default/);
     await expect(start(await base({ ...keys, INTERNAL_KEY_GATEWAY: 'short-but-16-chars!' }), { logger })).rejects.toThrow(/shorter than 32/);
-    const ok = await start(await base({ ...keys, INTERNAL_KEY_GATEWAY: strongKey }), { logger });
+    await expect(start(await base({ ...keys, INTERNAL_KEY_GATEWAY: strongKey }), { logger })).rejects.toThrow(/QUEUE_TOKEN_KEY: is the development default/);
+    await expect(start(await base({ ...keys, INTERNAL_KEY_GATEWAY: strongKey, QUEUE_TOKEN_KEY: 'q'.repeat(31) }), { logger })).rejects.toThrow(/QUEUE_TOKEN_KEY: shorter than 32/);
+    const ok = await start(await base({ ...keys, INTERNAL_KEY_GATEWAY: strongKey, QUEUE_TOKEN_KEY: 'q'.repeat(32) }), { logger });
     await ok.stop();
   });
 

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { loadSigningKeys, readOrCreateKeyFile } from '../src/auth/keys';
 import { createTokenService } from '../src/auth/tokens';
 
-const settings = { issuer: 'i', audience: 'a', accessTtlSeconds: 60 };
+const settings = { issuer: 'i', audience: 'a', accessTtlSeconds: 60, queueTokenKey: 'k'.repeat(32) };
 
 describe('JWT key file', () => {
   it('is created once with mode 600, even when many starters race (in one process)', async () => {

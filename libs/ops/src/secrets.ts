@@ -5,7 +5,7 @@ import { dirname } from 'node:path';
 /**
  * The secrets every replica must share, as an env file: the gateway's signing key pair (so
  * replicas accept each other's tokens and a redeploy logs nobody out) and the internal
- * per-caller internal keys, and a first admin password. PEMs are on one line with literal "\n", which the gateway unescapes.
+ * per-caller internal keys, the gateway's queue-token key, and a first admin password. PEMs are on one line with literal "\n", which the gateway unescapes.
  */
 export function generateSecrets(): Record<string, string> {
   const { privateKey, publicKey } = generateKeyPairSync('ed25519');
@@ -16,6 +16,8 @@ export function generateSecrets(): Record<string, string> {
     // Each caller's key for its service tokens (service-kit internal-auth.ts).
     INTERNAL_KEY_GATEWAY: randomBytes(32).toString('base64url'),
     INTERNAL_KEY_PAYMENT: randomBytes(32).toString('base64url'),
+    // The gateway's queue-token MAC key (only gateway replicas hold it).
+    QUEUE_TOKEN_KEY: randomBytes(32).toString('base64url'),
     // The first admin's password for the seed one-shot: production refuses the demo one.
     ADMIN_PASSWORD: randomBytes(18).toString('base64url'),
   };

@@ -3,6 +3,7 @@ import { existsSync, linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSyn
 import { dirname, join, resolve } from 'node:path';
 import { calculateJwkThumbprint, exportJWK, exportPKCS8, exportSPKI, generateKeyPair, importPKCS8, importSPKI } from 'jose';
 import type { CryptoKey, JWK } from 'jose';
+import { MIN_INTERNAL_KEY_LENGTH, type SecretProblem } from '@concert/service-kit';
 
 /** One pinned asymmetric algorithm: verifying never trusts the token's own `alg`. */
 export const JWT_ALG = 'EdDSA';
@@ -125,4 +126,11 @@ function tryRead(file: string): KeyFile | undefined {
   const parsed = JSON.parse(text) as Partial<KeyFile>;
   if (parsed.alg !== JWT_ALG || !parsed.privateKey || !parsed.publicKey) throw new Error(`${file} does not hold ${JWT_ALG} keys`);
   return parsed as KeyFile;
+}
+
+/** QUEUE_TOKEN_KEY as production needs it: configured, not the repository's default, long enough to resist guessing. */
+export function queueTokenKeyProblem(value: string, devDefault: string): SecretProblem | undefined {
+  if (value === devDefault) return { name: 'QUEUE_TOKEN_KEY', reason: 'is the development default' };
+  if (value.length < MIN_INTERNAL_KEY_LENGTH) return { name: 'QUEUE_TOKEN_KEY', reason: `shorter than ${MIN_INTERNAL_KEY_LENGTH} characters` };
+  return undefined;
 }

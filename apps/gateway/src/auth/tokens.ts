@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createSecretKey, randomUUID } from 'node:crypto';
 import { SignJWT, errors as joseErrors, jwtVerify, type JWTVerifyGetKey } from 'jose';
 import { z } from 'zod';
 import { UserRole } from '@concert/contracts';
@@ -7,6 +7,8 @@ import { JWT_ALG, type SigningKeys } from './keys';
 
 const ACCESS_TYP = 'at+jwt';
 const QUEUE_TYP = 'queue';
+/** Queue tokens: a keyed MAC, verified only by the gateway that holds the key. */
+const QUEUE_ALG = 'HS256';
 
 const AccessClaims = z.object({
   sub: z.uuid(),
@@ -41,21 +43,32 @@ export interface TokenSettings {
   issuer: string;
   audience: string;
   accessTtlSeconds: number;
+  /** QUEUE_TOKEN_KEY: the gateway-only secret of queue tokens (shared by its replicas, nobody else). */
+  queueTokenKey: string;
 }
 
 /**
  * Remembers tokens whose signature already checked out, keyed by the whole token string (so the
  * same bytes, signature included): a polling fan presents the same two tokens every second and an
- * Ed25519 verify costs ~140 µs of CPU. Expiry is still checked on every use; revocation is not
- * this cache's business (the session store is asked every time).
+ * Ed25519 verify costs ~140 µs of CPU. A token this replica signed itself goes in at signing, so
+ * on one replica no token is ever verified. Bounded (least recently used goes first), and an
+ * entry counts only until the token's own `exp`. Revocation is not this cache's business (the
+ * session store is asked every time).
  */
 class VerifiedCache<T extends { exp: number }> {
   private readonly map = new Map<string, T>();
   constructor(private readonly max: number) {}
-  get(token: string): T | undefined {
-    return this.map.get(token);
+  /** The cached claims of a token that has not expired yet; an expired one is dropped. */
+  get(token: string, nowS: number): T | undefined {
+    const hit = this.map.get(token);
+    if (!hit) return undefined;
+    this.map.delete(token);
+    if (hit.exp <= nowS) return undefined;
+    this.map.set(token, hit);
+    return hit;
   }
   set(token: string, value: T): void {
+    this.map.delete(token);
     if (this.map.size >= this.max) {
       const oldest = this.map.keys().next().value;
       if (oldest !== undefined) this.map.delete(oldest);
@@ -66,23 +79,25 @@ class VerifiedCache<T extends { exp: number }> {
 
 const nowSeconds = () => Date.now() / 1000;
 
-/** Signs and checks access and queue tokens; both use one key but distinct `typ`, so neither passes as the other. */
+/**
+ * Signs and checks access and queue tokens. Access tokens are EdDSA (anyone may verify them with
+ * the JWKS); queue tokens are HS256 under a key only the gateway holds, since only the gateway
+ * ever verifies them and a MAC costs a fraction of an Ed25519 signature. Distinct `typ`,
+ * algorithm and key: neither passes as the other.
+ */
 export function createTokenService(keys: SigningKeys, s: TokenSettings, cacheSize = 50_000) {
   const accessCache = new VerifiedCache<AccessPrincipal>(cacheSize);
   const queueCache = new VerifiedCache<QueuePass>(cacheSize);
+  const queueKey = createSecretKey(Buffer.from(s.queueTokenKey, 'utf8'));
   // The token's `kid` picks the key among the current and the retired ones; no kid, or an unknown one, fails.
   const keyFor: JWTVerifyGetKey = (header) => {
     const key = header.kid === undefined ? undefined : keys.verifiers.get(header.kid);
     if (!key) throw new joseErrors.JWKSNoMatchingKey();
     return key;
   };
-  const verifyOptions = (typ: string) => ({
-    algorithms: [JWT_ALG],
-    issuer: s.issuer,
-    audience: s.audience,
-    typ,
-    requiredClaims: ['sub', 'jti', 'exp', 'iat'],
-  });
+  const claimRules = { issuer: s.issuer, audience: s.audience, requiredClaims: ['sub', 'jti', 'exp', 'iat'] };
+  const accessRules = { ...claimRules, algorithms: [JWT_ALG], typ: ACCESS_TYP };
+  const queueRules = { ...claimRules, algorithms: [QUEUE_ALG], typ: QUEUE_TYP };
 
   async function signAccess(user: { id: string; role: AccessPrincipal['role']; email: string }) {
     const jti = randomUUID();
@@ -97,18 +112,16 @@ export function createTokenService(keys: SigningKeys, s: TokenSettings, cacheSiz
       .setIssuedAt(now)
       .setExpirationTime(exp)
       .sign(keys.privateKey);
+    accessCache.set(token, { userId: user.id, role: user.role, email: user.email, jti, exp });
     return { token, jti, exp, expiresIn: s.accessTtlSeconds };
   }
 
   /** Signature and claims only; revocation lives in the session store. */
   async function verifyAccess(token: string): Promise<AccessPrincipal> {
-    const hit = accessCache.get(token);
-    if (hit) {
-      if (hit.exp <= nowSeconds()) throw new AppError('TOKEN_EXPIRED', 'The access token has expired');
-      return hit;
-    }
+    const hit = accessCache.get(token, nowSeconds());
+    if (hit) return hit;
     try {
-      const { payload } = await jwtVerify(token, keyFor, verifyOptions(ACCESS_TYP));
+      const { payload } = await jwtVerify(token, keyFor, accessRules);
       const c = AccessClaims.parse(payload);
       const principal = { userId: c.sub, role: c.role, email: c.email, jti: c.jti, exp: c.exp };
       accessCache.set(token, principal);
@@ -122,23 +135,24 @@ export function createTokenService(keys: SigningKeys, s: TokenSettings, cacheSiz
   async function signQueue(userId: string, concertId: string, exp: number) {
     const jti = randomUUID();
     const token = await new SignJWT({ cid: concertId })
-      .setProtectedHeader({ alg: JWT_ALG, typ: QUEUE_TYP, kid: keys.kid })
+      .setProtectedHeader({ alg: QUEUE_ALG, typ: QUEUE_TYP })
       .setIssuer(s.issuer)
       .setAudience(s.audience)
       .setSubject(userId)
       .setJti(jti)
       .setIssuedAt()
       .setExpirationTime(exp)
-      .sign(keys.privateKey);
+      .sign(queueKey);
+    queueCache.set(token, { userId, concertId, jti, exp });
     return { token, jti, exp };
   }
 
   /** Any defect (forged, expired, wrong type) is the same to a client: not a queue token of ours. */
   async function verifyQueue(token: string): Promise<QueuePass> {
-    const hit = queueCache.get(token);
-    if (hit && hit.exp > nowSeconds()) return hit;
+    const hit = queueCache.get(token, nowSeconds());
+    if (hit) return hit;
     try {
-      const { payload } = await jwtVerify(token, keyFor, verifyOptions(QUEUE_TYP));
+      const { payload } = await jwtVerify(token, queueKey, queueRules);
       const c = QueueClaims.parse(payload);
       const pass = { userId: c.sub, concertId: c.cid, jti: c.jti, exp: c.exp };
       queueCache.set(token, pass);

@@ -17,7 +17,16 @@ type QueueApi = ReturnType<typeof queueApi>;
  * liveness, never wrong about admission. Polls, holds and payments all use it; an enqueue is a
  * sign of life too.
  */
-export function withQueueReader(api: QueueApi, redis: Redis, opts: { keyPrefix: string; heartbeatMs: number; maxFans?: number }): QueueApi {
+export interface QueueReader extends QueueApi {
+  /**
+   * Starts a fan's look now and answers it later: the Redis read leaves at once (so it shares the
+   * round trip of whatever else the request sends in the same tick); a call to queue-service is
+   * made only when the answer is awaited, and only if it is needed.
+   */
+  look(concertId: string, userId: string): () => Promise<QueueEntry>;
+}
+
+export function withQueueReader(api: QueueApi, redis: Redis, opts: { keyPrefix: string; heartbeatMs: number; maxFans?: number }): QueueReader {
   const lastAsked = new Map<string, number>();
   const maxFans = opts.maxFans ?? 200_000;
 
@@ -36,20 +45,17 @@ export function withQueueReader(api: QueueApi, redis: Redis, opts: { keyPrefix: 
     return entry;
   }
 
-  async function entry(concertId: string, userId: string): Promise<QueueEntry> {
-    const key = `${concertId}:${userId}`.toLowerCase();
+  function look(concertId: string, userId: string): () => Promise<QueueEntry> {
+    const fan = userId.toLowerCase();
+    const key = `${concertId.toLowerCase()}:${fan}`;
     const now = Date.now();
-    if (opts.heartbeatMs <= 0 || now - (lastAsked.get(key) ?? 0) >= opts.heartbeatMs) return ask(key, concertId, userId);
-    const score = await redis.zscore(queueActiveKey(opts.keyPrefix, concertId), userId.toLowerCase()).catch(() => null);
-    const until = score === null ? NaN : Number(score);
-    if (!(until > now)) return ask(key, concertId, userId);
-    return {
-      concertId,
-      userId,
-      status: 'ACTIVE',
-      position: 0,
-      estimatedWaitSeconds: 0,
-      activeUntil: new Date(until).toISOString(),
+    if (opts.heartbeatMs <= 0 || now - (lastAsked.get(key) ?? 0) >= opts.heartbeatMs) return () => ask(key, concertId, userId);
+    const score = redis.zscore(queueActiveKey(opts.keyPrefix, concertId), fan).catch(() => null);
+    return async () => {
+      const s = await score;
+      const until = s === null ? NaN : Number(s);
+      if (!(until > Date.now())) return ask(key, concertId, userId);
+      return { concertId, userId, status: 'ACTIVE', position: 0, estimatedWaitSeconds: 0, activeUntil: new Date(until).toISOString() };
     };
   }
 
@@ -59,5 +65,5 @@ export function withQueueReader(api: QueueApi, redis: Redis, opts: { keyPrefix: 
     return e;
   }
 
-  return { ...api, entry, enqueue };
+  return { ...api, entry: (concertId, userId) => look(concertId, userId)(), enqueue, look };
 }

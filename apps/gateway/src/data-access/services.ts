@@ -11,6 +11,7 @@ import type {
 } from '@concert/contracts';
 import { IDEMPOTENCY_HEADER } from '@concert/contracts';
 import { createTtlMemo } from '@concert/service-kit';
+import type { QueueReader } from './queue-reader';
 import type { Upstream } from './upstream';
 
 const enc = encodeURIComponent;
@@ -93,5 +94,5 @@ export function queueApi(up: Upstream) {
 export interface Services {
   booking: ReturnType<typeof bookingApi>;
   payment: ReturnType<typeof paymentApi>;
-  queue: ReturnType<typeof queueApi>;
+  queue: QueueReader;
 }

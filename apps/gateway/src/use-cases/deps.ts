@@ -1,4 +1,5 @@
 import type { RequestHandler } from 'express';
+import type { Authentication } from '../auth/middleware';
 import type { TokenService } from '../auth/tokens';
 import type { GatewayConfig } from '../config';
 import type { HoldsInDoubtRepository } from '../data-access/holds-in-doubt.repository';
@@ -18,6 +19,8 @@ export interface GatewayDeps {
   holdsInDoubt: HoldsInDoubtRepository;
   limits: RateLimits;
   authenticate: RequestHandler;
+  /** authenticate, with the queue pass and the route's own reads in the same Redis round trip. */
+  authenticateWith: Authentication['authenticateWith'];
   /** After authenticate: the live session store must say the user is an admin. */
   requireAdmin: RequestHandler;
   queueTokensIssued: Counter<string>;

@@ -1,4 +1,4 @@
-import type { Payment } from '@concert/contracts';
+import type { Payment, QueueEntry } from '@concert/contracts';
 import type { Logger } from '@concert/service-kit';
 import type { QueuePass } from '../auth/tokens';
 import { assertPassAdmits } from '../domain/queue-access';
@@ -14,13 +14,13 @@ import { assertAdmitted } from './queue-access';
 export async function payReservation(
   d: GatewayDeps,
   logger: Logger,
-  req: { userId: string; reservationId: string; pass: () => Promise<QueuePass>; idempotencyKey: string },
+  req: { userId: string; reservationId: string; pass: () => QueuePass; look?: () => Promise<QueueEntry>; idempotencyKey: string },
 ): Promise<Payment> {
   // The reservation names the concert; another user's reservation is simply not found.
   const reservation = await d.services.booking.getReservation(req.reservationId, req.userId);
-  const pass = await req.pass();
+  const pass = req.pass();
   const open = reservation.status === 'TEMPORARILY_RESERVED';
-  if (open && !(await d.paidGrace.has(reservation.concertId, req.userId))) await assertAdmitted(d, pass, reservation.concertId);
+  if (open && !(await d.paidGrace.has(reservation.concertId, req.userId))) await assertAdmitted(d, pass, reservation.concertId, req.look);
   else assertPassAdmits(pass, reservation.concertId, 'ACTIVE');
 
   const payment = await d.services.payment.pay({ userId: req.userId, reservationId: reservation.id }, req.idempotencyKey);

@@ -2,21 +2,16 @@ import type { QueueEntry, QueueStatusResponse } from '@concert/contracts';
 import { AppError } from '@concert/service-kit';
 import type { QueuePass } from '../auth/tokens';
 import { isNotFound } from '../data-access/upstream';
-import { assertBookingOpen, assertOwnPass, assertPassAdmits, expiredView, queueTokenExpiry, toQueueView } from '../domain/queue-access';
+import { assertBookingOpen, assertPassAdmits, expiredView, queueTokenExpiry, toQueueView } from '../domain/queue-access';
 import type { GatewayDeps } from './deps';
 
-/** The caller's own, genuine queue token (else 403 QUEUE_TOKEN_INVALID). */
-export async function verifyOwnPass(d: GatewayDeps, raw: string | undefined, userId: string): Promise<QueuePass> {
-  if (!raw) throw new AppError('QUEUE_TOKEN_INVALID', 'The X-Queue-Token header is required');
-  const pass = await d.tokens.verifyQueue(raw.trim());
-  assertOwnPass(pass, userId);
-  return pass;
-}
+/** A look at the fan's entry for their pass's concert, already under way (QueueReader.look). */
+type Look = () => Promise<QueueEntry>;
 
 /** queue-service's entry for the fan, or undefined when it no longer knows them. */
-async function entryOf(d: GatewayDeps, concertId: string, userId: string): Promise<QueueEntry | undefined> {
+async function entryOf(d: GatewayDeps, concertId: string, userId: string, look?: Look): Promise<QueueEntry | undefined> {
   try {
-    return await d.services.queue.entry(concertId, userId);
+    return await (look ? look() : d.services.queue.entry(concertId, userId));
   } catch (err) {
     if (!isNotFound(err)) throw err;
     return undefined;
@@ -27,19 +22,26 @@ async function entryOf(d: GatewayDeps, concertId: string, userId: string): Promi
  * The pass must be for this concert and the fan admitted right now (queue-service is the truth).
  * A pass for another concert is NOT_ACTIVE here, unless the target concert does not exist at all.
  */
-export async function assertAdmitted(d: GatewayDeps, pass: QueuePass, concertId: string): Promise<void> {
+export async function assertAdmitted(d: GatewayDeps, pass: QueuePass, concertId: string, look?: Look): Promise<void> {
   if (pass.concertId !== concertId) await d.services.booking.getConcert(concertId);
-  const status = pass.concertId === concertId ? (await entryOf(d, concertId, pass.userId))?.status : undefined;
+  const status = pass.concertId === concertId ? (await entryOf(d, concertId, pass.userId, look))?.status : undefined;
   assertPassAdmits(pass, concertId, status);
 }
 
-/** Joins the concert's queue inside its booking window (bots: limited per fan and concert) and signs the fan's queue token. */
+/** Spends one of the fan's enqueue attempts for the concert (bots); 429 when none is left. */
+export const enqueueAttempt = (d: GatewayDeps, userId: string, concertId: string): Promise<void> => d.limits.enqueue(userId, concertId);
+
+/**
+ * Joins the concert's queue inside its booking window (bots: limited per fan and concert) and
+ * signs the fan's queue token. `attempt` is the enqueue attempt when the route already spent it.
+ */
 export async function issueQueueToken(
   d: GatewayDeps,
   userId: string,
   concertId: string,
+  attempt: Promise<void> = enqueueAttempt(d, userId, concertId),
 ): Promise<{ created: boolean; body: QueueStatusResponse & { queueToken: string } }> {
-  await d.limits.enqueue(userId, concertId);
+  await attempt;
   const concert = await d.services.booking.getConcertCached(concertId);
   const now = new Date();
   assertBookingOpen(concert, now);
@@ -51,8 +53,8 @@ export async function issueQueueToken(
 }
 
 /** Where the fan stands in the queue their pass is for; EXPIRED once the queue forgot them. */
-export async function queueStatus(d: GatewayDeps, pass: QueuePass, askedConcertId?: string): Promise<QueueStatusResponse> {
+export async function queueStatus(d: GatewayDeps, pass: QueuePass, askedConcertId?: string, look?: Look): Promise<QueueStatusResponse> {
   if (askedConcertId && askedConcertId !== pass.concertId) throw new AppError('QUEUE_TOKEN_INVALID', 'The queue token is for another concert');
-  const entry = await entryOf(d, pass.concertId, pass.userId);
+  const entry = await entryOf(d, pass.concertId, pass.userId, look);
   return entry ? toQueueView({ ...entry, concertId: pass.concertId }) : expiredView(pass.concertId);
 }

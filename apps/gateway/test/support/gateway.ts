@@ -44,7 +44,7 @@ export async function startTestGateway(env: Record<string, string> = {}): Promis
   const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1 });
   redis.on('error', () => undefined); // a test may point the gateway at a dead Redis on purpose
   const keys = await loadSigningKeys({ privatePem: config.JWT_PRIVATE_KEY, publicPem: config.JWT_PUBLIC_KEY, previousPublicPems: config.JWT_PREVIOUS_PUBLIC_KEYS, keysFile: config.JWT_KEYS_FILE });
-  const tokens = createTokenService(keys, { issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, accessTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS });
+  const tokens = createTokenService(keys, { issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, accessTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS, queueTokenKey: config.QUEUE_TOKEN_KEY });
   const sessions = createSessionRepository(redis);
   const url = `http://127.0.0.1:${started.port}`;
   return {

@@ -1,23 +1,23 @@
 import { Router } from 'express';
 import { CreatePaymentRequest } from '@concert/contracts';
 import { parseBody, type Logger } from '@concert/service-kit';
-import { principalOf } from '../../auth/middleware';
+import { lookOf, passOf, principalOf } from '../../auth/middleware';
 import type { GatewayDeps } from '../../use-cases/deps';
 import { payReservation } from '../../use-cases/payments';
-import { ownQueuePass } from './queue-pass';
 import { idempotencyKey as readIdempotencyKey, pathId } from './request-parts';
 
 export function paymentRoutes(d: GatewayDeps, logger: Logger): Router {
   const r = Router();
-  r.use('/payments', d.authenticate);
 
-  r.post('/payments', async (req, res) => {
+  r.post('/payments', d.authenticateWith({ queuePass: true }), async (req, res) => {
     const { reservationId } = parseBody(CreatePaymentRequest, req);
     const idempotencyKey = readIdempotencyKey(req);
     const { userId } = principalOf(res);
-    const pass = () => ownQueuePass(d, req, userId);
-    res.status(201).json(await payReservation(d, logger, { userId, reservationId, pass, idempotencyKey }));
+    const pass = () => passOf(res);
+    res.status(201).json(await payReservation(d, logger, { userId, reservationId, pass, look: lookOf(res), idempotencyKey }));
   });
+  // Everything else under /payments (the payment above authenticates itself).
+  r.use('/payments', d.authenticate);
 
   r.get('/payments/:id', async (req, res) => {
     const id = pathId(req, 'id', 'PAYMENT_NOT_FOUND');

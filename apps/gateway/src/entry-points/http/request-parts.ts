@@ -19,7 +19,13 @@ const Uuid = z.uuid().toLowerCase();
 /** A path id that is not a UUID names nothing: 404 with the resource's code, never a 500 downstream. */
 export function pathId(req: Request, name: string, notFound: ErrorCode): string {
   const raw = req.params[name];
+  const id = uuidOrUndefined(raw);
+  if (id === undefined) throw new AppError(notFound, `No such resource: ${String(raw)}`);
+  return id;
+}
+
+/** The id, lowercased, when `raw` is a UUID. */
+export function uuidOrUndefined(raw: unknown): string | undefined {
   const parsed = Uuid.safeParse(raw);
-  if (!parsed.success) throw new AppError(notFound, `No such resource: ${String(raw)}`);
-  return parsed.data;
+  return parsed.success ? parsed.data : undefined;
 }

@@ -1,26 +1,39 @@
 import { Router } from 'express';
 import { CreateReservationRequest } from '@concert/contracts';
 import { parseBody } from '@concert/service-kit';
-import { principalOf } from '../../auth/middleware';
+import { alongsideOf, lookOf, passOf, principalOf } from '../../auth/middleware';
 import type { GatewayDeps } from '../../use-cases/deps';
-import { holdSeat } from '../../use-cases/holds';
+import { holdInDoubt, holdSeat } from '../../use-cases/holds';
 import { assertAdmitted } from '../../use-cases/queue-access';
-import { ownQueuePass } from './queue-pass';
 import { pathId } from './request-parts';
 
 export function reservationRoutes(d: GatewayDeps): Router {
   const r = Router();
-  r.use('/reservations', d.authenticate);
 
-  r.post('/reservations', async (req, res) => {
+  // Whether this seat's earlier hold is in doubt is read in the session check's round trip, for
+  // the seat the body names in the pass's concert; the handler uses it only if the body is valid
+  // and names that very concert and seat.
+  const withHoldReads = d.authenticateWith({
+    queuePass: true,
+    alongside: (req, { principal, pass }) => {
+      const seatNumber: unknown = (req.body as { seatNumber?: unknown } | undefined)?.seatNumber;
+      if (!pass || typeof seatNumber !== 'number' || !Number.isSafeInteger(seatNumber)) return undefined;
+      return { concertId: pass.concertId, seatNumber, read: holdInDoubt(d, { userId: principal.userId, concertId: pass.concertId, seatNumber }) };
+    },
+  });
+  r.post('/reservations', withHoldReads, async (req, res) => {
     // Bad input is a 400 whatever the queue says.
     const body = parseBody(CreateReservationRequest, req);
     const { userId } = principalOf(res);
-    const pass = await ownQueuePass(d, req, userId);
-    await assertAdmitted(d, pass, body.concertId);
-    const reservation = await holdSeat(d, { userId, concertId: body.concertId, seatNumber: body.seatNumber });
-    res.status(201).json(reservation);
+    const pass = passOf(res);
+    await assertAdmitted(d, pass, body.concertId, lookOf(res));
+    const early = alongsideOf<{ concertId: string; seatNumber: number; read: Promise<boolean> }>(res);
+    const hold = { userId, concertId: body.concertId, seatNumber: body.seatNumber };
+    const inDoubt = early?.concertId === hold.concertId && early.seatNumber === hold.seatNumber ? early.read : undefined;
+    res.status(201).json(await holdSeat(d, hold, inDoubt));
   });
+  // Everything else under /reservations (the hold above authenticates itself).
+  r.use('/reservations', d.authenticate);
 
   r.get('/reservations/:id', async (req, res) => {
     const id = pathId(req, 'id', 'RESERVATION_NOT_FOUND');
