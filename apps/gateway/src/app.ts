@@ -67,7 +67,9 @@ export function createApp(d: AppDeps, o: AppOptions): Express {
   const api = express.Router();
   api.use(noStore);
   api.use(d.limits.perIp);
-  for (const routes of [authRoutes(d), meRoutes(d), concertRoutes(d), queueRoutes(d), reservationRoutes(d), paymentRoutes(d, d.logger), adminRoutes(d)])
+  // The sale's hot routes first (status poll, hold, payment): each request walks the routers in
+  // this order, and no two of them answer the same method and path.
+  for (const routes of [queueRoutes(d), reservationRoutes(d), paymentRoutes(d, d.logger), concertRoutes(d), meRoutes(d), authRoutes(d), adminRoutes(d)])
     api.use(routes);
   app.use('/api/v1', api);
   app.use(webAppRoutes());

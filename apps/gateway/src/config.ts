@@ -27,8 +27,12 @@ export const GatewayConfig = BaseConfig.extend({
   UPSTREAM_TIMEOUT_MS: int(5000),
   /** Signup and login hash a password on purpose slowly: a longer deadline (and their own circuit). */
   AUTH_DEADLINE_MS: int(8000),
-  /** Per upstream: calls in flight (bulkhead), calls waiting for a slot, and an open circuit's pause. */
-  UPSTREAM_MAX_CONCURRENT: int(256),
+  /**
+   * Per upstream: calls in flight (bulkhead), calls waiting for a slot, and an open circuit's pause.
+   * Calls in flight default to the internal client's connections: UPSTREAM_CONNECTIONS_PER_REPLICA
+   * per replica of the upstream (see upstreamSlots).
+   */
+  UPSTREAM_MAX_CONCURRENT: z.coerce.number().int().positive().optional(),
   UPSTREAM_MAX_QUEUED: int(1024),
   UPSTREAM_HALF_OPEN_AFTER_MS: int(2000),
 
@@ -93,5 +97,17 @@ export const GatewayConfig = BaseConfig.extend({
   CONCERT_CACHE_MS: z.coerce.number().int().min(0).default(1000),
 });
 export type GatewayConfig = z.infer<typeof GatewayConfig>;
+
+/** Connections service-kit's internal client keeps to each replica (internal-client.ts POOL_CONNECTIONS). */
+export const UPSTREAM_CONNECTIONS_PER_REPLICA = 128;
+
+/**
+ * The bulkhead's slots for an upstream: no more calls in flight than there are connections to
+ * carry them. A larger bulkhead only queues the rest inside the HTTP client, where the time they
+ * wait counts as the service's own and makes the bulkhead's backlog estimate refuse calls that
+ * would have finished in time; queued in the bulkhead, they leave at their deadline as they should.
+ */
+export const upstreamSlots = (c: GatewayConfig, urls: string) =>
+  c.UPSTREAM_MAX_CONCURRENT ?? UPSTREAM_CONNECTIONS_PER_REPLICA * urls.split(',').filter((u) => u.trim()).length;
 
 export const listenPort = (c: GatewayConfig) => c.GATEWAY_PORT ?? c.PORT ?? 8080;
