@@ -4,7 +4,7 @@ import { createApp } from './app';
 import { loadSigningKeys, queueTokenKeyProblem } from './auth/keys';
 import { createAuthentication } from './auth/middleware';
 import { createTokenService } from './auth/tokens';
-import { DEV_QUEUE_TOKEN_KEY, listenPort, upstreamSlots, type GatewayConfig } from './config';
+import { DEV_QUEUE_TOKEN_KEY, listenPort, type GatewayConfig } from './config';
 import { createHoldsInDoubtRepository } from './data-access/holds-in-doubt.repository';
 import { createPaidGraceRepository } from './data-access/paid-grace.repository';
 import { withQueueReader } from './data-access/queue-reader';
@@ -56,7 +56,7 @@ export async function start(config: GatewayConfig, opts: { logger?: Logger } = {
     // payment-auth is payment-service too: the token's audience is the service, not the pool.
     const credential = serviceTokenSource('gateway', config.INTERNAL_KEY_GATEWAY, name === 'payment-auth' ? 'payment-service' : `${name}-service`);
     const u = createUpstream(name, url, credential, timeoutMs, { logger, errors: upstreamErrors }, {
-      maxConcurrent: upstreamSlots(config, url),
+      maxConcurrent: config.UPSTREAM_MAX_CONCURRENT,
       maxQueued: config.UPSTREAM_MAX_QUEUED,
       halfOpenAfterMs: config.UPSTREAM_HALF_OPEN_AFTER_MS,
     });
