@@ -13,7 +13,7 @@ export interface UpstreamResilience {
   /** How long an open circuit refuses calls before one test call goes through. */
   halfOpenAfterMs: number;
 }
-const DEFAULT_RESILIENCE: UpstreamResilience = { maxConcurrent: 256, maxQueued: 1024, halfOpenAfterMs: 2000 };
+const DEFAULT_RESILIENCE: UpstreamResilience = { maxConcurrent: 1024, maxQueued: 1024, halfOpenAfterMs: 2000 };
 
 /** The service's own overload answers: it is alive and protecting itself, so they pass through. */
 const SHED_CODES = new Set(['OVERLOADED', 'DEADLINE_EXCEEDED']);
