@@ -152,24 +152,22 @@ export class EventCollector {
 
 const ISO_SOON = (ms: number) => new Date(Date.now() + ms).toISOString();
 
+/** An event as booking-service publishes it (envelope v1). */
+function fromBooking<T extends string, P>(type: T, payload: P, occurredAt = new Date().toISOString()) {
+  return { eventId: randomUUID(), type, version: 1 as const, occurredAt, producer: 'booking-service' as const, payload };
+}
+
 export function seatReserved(o: { reservationId?: string; userId: string; price: string; holdMs?: number; concertId?: string }) {
-  return {
-    eventId: randomUUID(),
-    type: 'seat-reserved' as const,
-    version: 1 as const,
-    occurredAt: new Date().toISOString(),
-    producer: 'booking-service' as const,
-    payload: {
-      reservationId: o.reservationId ?? randomUUID(),
-      concertId: o.concertId ?? randomUUID(),
-      seatId: randomUUID(),
-      seatNumber: 1 + Math.floor(Math.random() * 50),
-      userId: o.userId,
-      price: o.price,
-      reservedAt: new Date().toISOString(),
-      reservedUntil: ISO_SOON(o.holdMs ?? 300_000),
-    },
-  };
+  return fromBooking('seat-reserved', {
+    reservationId: o.reservationId ?? randomUUID(),
+    concertId: o.concertId ?? randomUUID(),
+    seatId: randomUUID(),
+    seatNumber: 1 + Math.floor(Math.random() * 50),
+    userId: o.userId,
+    price: o.price,
+    reservedAt: new Date().toISOString(),
+    reservedUntil: ISO_SOON(o.holdMs ?? 300_000),
+  });
 }
 
 export function reservationEnded(
@@ -177,31 +175,21 @@ export function reservationEnded(
   o: { reservationId: string; userId: string; concertId?: string },
 ) {
   const at = new Date().toISOString();
-  return {
-    eventId: randomUUID(),
-    type: kind,
-    version: 1 as const,
-    occurredAt: at,
-    producer: 'booking-service' as const,
-    payload: {
+  return fromBooking(
+    kind,
+    {
       reservationId: o.reservationId,
       concertId: o.concertId ?? randomUUID(),
       seatNumber: 7,
       userId: o.userId,
       ...(kind === 'reservation-expired' ? { expiredAt: at } : { cancelledAt: at }),
     },
-  };
+    at,
+  );
 }
 
 export function refundRequested(o: { reservationId: string; paymentId: string; userId: string; amount: string }) {
-  return {
-    eventId: randomUUID(),
-    type: 'payment-refund-requested' as const,
-    version: 1 as const,
-    occurredAt: new Date().toISOString(),
-    producer: 'booking-service' as const,
-    payload: { ...o, reason: 'RESERVATION_EXPIRED' as const, requestedAt: new Date().toISOString() },
-  };
+  return fromBooking('payment-refund-requested', { ...o, reason: 'RESERVATION_EXPIRED' as const, requestedAt: new Date().toISOString() });
 }
 
 /** Waits until the projection knows the reservation (the consumer path has applied the event). */

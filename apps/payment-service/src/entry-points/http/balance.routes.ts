@@ -4,7 +4,7 @@ import { parseBody, parseQuery } from '@concert/service-kit';
 import { ChargeBody, TransactionCursor } from '../../domain/balance';
 import { charge, getBalance, listTransactions } from '../../use-cases/balance';
 import type { Deps } from '../../use-cases/deps';
-import { idempotencyKeyOf, idParam } from './request';
+import { idempotencyKeyOf, idParam, sendIdempotent } from './request';
 
 const TransactionsQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(20),
@@ -19,10 +19,7 @@ export function balanceRoutes(deps: Deps): Router {
   r.post('/internal/users/:userId/balance/charge', async (req, res) => {
     const userId = idParam(req, 'userId', 'USER_NOT_FOUND');
     const { amount } = parseBody(ChargeBody, req);
-    const idempotencyKey = idempotencyKeyOf(req);
-    const out = await charge(deps, { userId, amount, idempotencyKey });
-    if (out.replayed) res.setHeader('idempotent-replayed', 'true');
-    res.status(out.status).json(out.body);
+    sendIdempotent(res, await charge(deps, { userId, amount, idempotencyKey: idempotencyKeyOf(req) }));
   });
   r.get('/internal/users/:userId/balance/transactions', async (req, res) => {
     const userId = idParam(req, 'userId', 'USER_NOT_FOUND');

@@ -1,4 +1,4 @@
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
 import { z } from 'zod';
 import { IDEMPOTENCY_HEADER, IdempotencyKey, type ErrorCode } from '@concert/contracts';
 import { AppError } from '@concert/service-kit';
@@ -20,4 +20,10 @@ export function idParam(req: Request, name: string, notFound: ErrorCode): string
   const parsed = Uuid.safeParse(req.params[name]);
   if (!parsed.success) throw new AppError(notFound, 'Not found');
   return parsed.data;
+}
+
+/** An idempotent write's answer: the first response, flagged when this request only replayed it. */
+export function sendIdempotent(res: Response, out: { status: number; body: unknown; replayed: boolean }): void {
+  if (out.replayed) res.setHeader('idempotent-replayed', 'true');
+  res.status(out.status).json(out.body);
 }
