@@ -4,14 +4,6 @@ import { reservations, seats, type BookingSchema, type ReservationRow } from './
 
 type Conn = Db<BookingSchema> | Tx<BookingSchema>;
 
-/**
- * Serialises one user's holds for one concert (transaction-scoped advisory lock), so ten
- * parallel requests from the same fan cannot all pass the hold-limit count.
- */
-export async function lockUserHolds(tx: Tx<BookingSchema>, userId: string, concertId: string): Promise<void> {
-  await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`hold:${userId}:${concertId}`}, 0))`);
-}
-
 /** This user's live hold on this seat, if any: a hold repeated after its answer was lost finds it. */
 export async function findActiveHold(
   tx: Tx<BookingSchema>,

@@ -1,11 +1,13 @@
+import { randomUUID } from 'node:crypto';
 import type { Reservation } from '@concert/contracts';
 import { PG_UNIQUE_VIOLATION, pgErrorCode, withTransaction } from '@concert/db';
 import { AppError, checkDeadline } from '@concert/service-kit';
 import { cacheKeys } from '../data-access/cache';
 import { findConcert } from '../data-access/concerts.repository';
-import { findActiveHold, lockUserHolds } from '../data-access/reservations.repository';
+import { lockForHold, takeSeat } from '../data-access/hold.repository';
+import { findActiveHold } from '../data-access/reservations.repository';
 import type { ReservationRow } from '../data-access/schema';
-import { seatHolder, takeSeat } from '../data-access/seats.repository';
+import { seatHolder } from '../data-access/seats.repository';
 import { enterSeat, leaveSeat, REFUSED_MARK_MS } from '../data-access/seat-marks';
 import { assertHoldable, HoldRefused, type HoldRefusal } from '../domain/concert';
 import { canHoldMore } from '../domain/reservation';
@@ -93,18 +95,25 @@ export async function holdSeat(d: BookingDeps, req: HoldRequest): Promise<Reserv
 
 /**
  * The fan's own live hold, else the hold limit, the seat and the reservation with its
- * seat-reserved event, in one transaction: the fan's hold lock, one statement for the count,
- * the seat and the reservation, and the outbox row (with its NOTIFY).
+ * seat-reserved event, in one transaction: the fan's hold lock, then one statement for the
+ * count, the seat, the reservation and the outbox row (with its NOTIFY).
  */
 async function holdInTransaction(d: BookingDeps, req: HoldRequest, price: string): Promise<Held> {
   const { RESERVATION_HOLD_SECONDS: holdSeconds, MAX_HOLDS_PER_USER: maxHolds } = d.config;
   try {
     return await withTransaction(d.db, async (tx) => {
-      await lockUserHolds(tx, req.userId, req.concertId);
+      const { now, seatId } = await lockForHold(tx, req);
       // Under the fan's lock: a hold of theirs still committing is seen here once it has.
       const mine = req.inDoubt ? await findActiveHold(tx, req) : undefined;
       if (mine) return { row: mine, created: false };
-      const { liveHolds, hold: r } = await takeSeat(tx, { ...req, holdSeconds, price, maxHolds });
+      if (!seatId) throw new HoldRefused('SEAT_NOT_FOUND', req);
+      // The event is built before the statement that writes it with the hold: every now() of the
+      // transaction is `now`, so these are the row's reserved_at and reserved_until (ms precision).
+      const id = randomUUID();
+      const reservedAt = now.toISOString();
+      const reservedUntil = new Date(now.getTime() + holdSeconds * 1000).toISOString();
+      const event = d.events.seatReservedRow({ reservationId: id, concertId: req.concertId, seatId, seatNumber: req.seatNumber, userId: req.userId, price, reservedAt, reservedUntil });
+      const { liveHolds, hold: r } = await takeSeat(tx, { ...req, id, holdSeconds, maxHolds, price, event });
       if (!r) {
         if (!canHoldMore(liveHolds, maxHolds)) {
           throw new HoldRefused('HOLD_LIMIT_REACHED', req, `at most ${maxHolds} seats may be held at once`);
@@ -113,16 +122,9 @@ async function holdInTransaction(d: BookingDeps, req: HoldRequest, price: string
         assertHoldable(await findConcert(tx, req.concertId), req, new Date());
         throw new SeatTaken(req, await seatHolder(tx, req.concertId, req.seatNumber));
       }
-      await d.events.seatReserved(tx, {
-        reservationId: r.id,
-        concertId: r.concertId,
-        seatId: r.seatId,
-        seatNumber: r.seatNumber,
-        userId: r.userId,
-        price: r.price,
-        reservedAt: r.reservedAt.toISOString(),
-        reservedUntil: r.reservedUntil.toISOString(),
-      });
+      if (r.reservedAt.toISOString() !== reservedAt || r.reservedUntil.toISOString() !== reservedUntil || r.price !== price) {
+        throw new Error(`hold ${id}: the row and its seat-reserved event disagree`);
+      }
       // Commit only while the caller still waits: past its deadline the gateway has answered
       // 503, so roll back and leave the seat to the retry. A commit that still lands after the
       // answer is what the in-doubt retry above finds.
