@@ -29,6 +29,15 @@ export const BookingConfig = BaseConfig.extend({
   CONCERT_SNAPSHOT_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
   CONCERTS_CACHE_TTL_SECONDS: z.coerce.number().int().min(1).default(60),
   SEATS_CACHE_TTL_SECONDS: z.coerce.number().int().min(1).default(300),
+  /**
+   * Booking's own admission starting point: most holds of a sale are refused from Redis in about
+   * a millisecond, and those that reach the database are bounded by the seat lock and the pool,
+   * so the crowd of a race (hundreds of holds at once) is admitted rather than shed at the
+   * service-kit default of 64. Real overload is still refused (503 + Retry-After): past the
+   * adaptive limit when the queue's wait would exceed ADMISSION_MAX_QUEUE_MS or the deadline.
+   */
+  ADMISSION_LIMIT: z.coerce.number().int().positive().default(256),
+  ADMISSION_MAX_LIMIT: z.coerce.number().int().positive().default(1024),
 });
 export type BookingConfig = z.infer<typeof BookingConfig>;
 

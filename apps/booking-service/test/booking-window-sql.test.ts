@@ -8,7 +8,7 @@ import { concerts, schema, type BookingSchema } from '../src/data-access/schema'
 import { bookingOpenAt } from '../src/data-access/seats.repository';
 import { DATABASE_URL } from './support';
 
-// The hold's SQL (takeSeat) and the shared rule (contracts' bookingClosedReason) must agree at
+// The hold's SQL (takeSeat in hold.repository.ts renders bookingOpenAt) and the shared rule (contracts' bookingClosedReason) must agree at
 // every boundary instant: open from the start instant, closed from the end instant.
 const pool = createPool(DATABASE_URL, { max: 2 });
 const db: Db<BookingSchema> = createDb(pool, schema);

@@ -24,13 +24,22 @@ function within<T>(p: Promise<T>, ms: number): Promise<T> {
   return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
 }
 
+const JOB_OPTIONS = { attempts: 5, backoff: { type: 'exponential', delay: 200 }, removeOnComplete: true, removeOnFail: { count: 1000 } } as const;
+
 /**
  * One delayed job per hold, with the reservation id as job id, so scheduling twice is a no-op.
  * Losing a job is harmless: the sweeper expires any hold past its deadline.
+ *
+ * Why batched and not awaited by the hold: adding a BullMQ job is a heavy script call, and a
+ * sale's holds commit in bursts. Jobs asked for in the same turn of the event loop go to Redis
+ * as one addBulk (one round trip), after the answer; a batch lost to a crash or a Redis outage
+ * is what the sweeper is for.
  */
 export class ExpiryQueue {
   readonly queue: Queue<ExpiryJobData>;
   private readonly connection: Redis;
+  private pending: Array<{ reservationId: string; reservedUntil: Date }> = [];
+  private flushing: Promise<void> = Promise.resolve();
 
   constructor(
     redisUrl: string,
@@ -42,26 +51,31 @@ export class ExpiryQueue {
     this.queue.on('error', (err) => logger.debug({ err }, 'expiry queue error'));
   }
 
-  async schedule(reservationId: string, reservedUntil: Date): Promise<void> {
-    try {
-      await within(
-        this.queue.add(
-          'expire',
-          { reservationId },
-          {
-            jobId: reservationId,
-            delay: Math.max(0, reservedUntil.getTime() - Date.now()) + FIRE_MARGIN_MS,
-            attempts: 5,
-            backoff: { type: 'exponential', delay: 200 },
-            removeOnComplete: true,
-            removeOnFail: { count: 1000 },
-          },
-        ),
-        CALL_TIMEOUT_MS,
-      );
-    } catch (err) {
-      this.logger.warn({ err, reservationId }, 'could not schedule expiry job; the sweeper will expire the hold');
-    }
+  /** Queues the hold's job for the next batch; never throws, never waits. */
+  schedule(reservationId: string, reservedUntil: Date): void {
+    this.pending.push({ reservationId, reservedUntil });
+    if (this.pending.length === 1) setImmediate(() => this.flush());
+  }
+
+  /** Sends what schedule() collected; resolves once it is in Redis (or given up on). */
+  flush(): Promise<void> {
+    const batch = this.pending;
+    if (batch.length === 0) return this.flushing;
+    this.pending = [];
+    const now = Date.now();
+    const jobs = batch.map((h) => ({
+      name: 'expire',
+      data: { reservationId: h.reservationId },
+      opts: { ...JOB_OPTIONS, jobId: h.reservationId, delay: Math.max(0, h.reservedUntil.getTime() - now) + FIRE_MARGIN_MS },
+    }));
+    const sent = within(this.queue.addBulk(jobs), CALL_TIMEOUT_MS).then(
+      () => undefined,
+      (err: unknown) => {
+        this.logger.warn({ err, count: jobs.length }, 'could not schedule expiry jobs; the sweeper will expire the holds');
+      },
+    );
+    this.flushing = Promise.all([this.flushing, sent]).then(() => undefined);
+    return this.flushing;
   }
 
   /** The hold ended another way; the job would find nothing to do, so drop it. */
@@ -95,6 +109,7 @@ export class ExpiryQueue {
   }
 
   async close(): Promise<void> {
+    await this.flush();
     await this.queue.close();
     this.connection.disconnect();
   }

@@ -4,29 +4,6 @@ import { reservations, seats, type BookingSchema, type ReservationRow } from './
 
 type Conn = Db<BookingSchema> | Tx<BookingSchema>;
 
-/**
- * Serialises one user's holds for one concert (transaction-scoped advisory lock), so ten
- * parallel requests from the same fan cannot all pass the hold-limit count.
- */
-export async function lockUserHolds(tx: Tx<BookingSchema>, userId: string, concertId: string): Promise<void> {
-  await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`hold:${userId}:${concertId}`}, 0))`);
-}
-
-export async function countActiveHolds(tx: Tx<BookingSchema>, userId: string, concertId: string): Promise<number> {
-  const [row] = await tx
-    .select({ n: sql<number>`count(*)::int`.mapWith(Number) })
-    .from(reservations)
-    .where(
-      and(
-        eq(reservations.userId, userId),
-        eq(reservations.concertId, concertId),
-        eq(reservations.status, 'TEMPORARILY_RESERVED'),
-        gt(reservations.reservedUntil, sql`now()`),
-      ),
-    );
-  return row?.n ?? 0;
-}
-
 /** This user's live hold on this seat, if any: a hold repeated after its answer was lost finds it. */
 export async function findActiveHold(
   tx: Tx<BookingSchema>,
@@ -45,27 +22,6 @@ export async function findActiveHold(
       ),
     )
     .limit(1);
-  return row;
-}
-
-/** The hold's clock is the database's: reserved_at = now(), reserved_until = now() + hold. */
-export async function insertHold(
-  tx: Tx<BookingSchema>,
-  h: { userId: string; seatId: string; concertId: string; seatNumber: number; price: string; holdSeconds: number },
-): Promise<ReservationRow> {
-  const [row] = await tx
-    .insert(reservations)
-    .values({
-      userId: h.userId,
-      seatId: h.seatId,
-      concertId: h.concertId,
-      seatNumber: h.seatNumber,
-      price: h.price,
-      reservedAt: sql`now()`,
-      reservedUntil: sql`now() + make_interval(secs => ${h.holdSeconds})`,
-    })
-    .returning();
-  if (!row) throw new Error('insert reservations returned no row');
   return row;
 }
 

@@ -1,4 +1,4 @@
-import { and, asc, eq, exists, gt, lte, ne, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gt, lte, ne, sql, type SQL } from 'drizzle-orm';
 import type { Db, Tx } from '@concert/db';
 import { concerts, seats, type BookingSchema } from './schema';
 
@@ -18,45 +18,6 @@ export async function seatMap(db: Conn, concertId: string) {
  */
 export const bookingOpenAt = (at: SQL) =>
   and(eq(concerts.status, 'BOOKING_OPEN'), lte(concerts.bookingStartTime, at), gt(concerts.bookingEndTime, at));
-
-/**
- * The guarantee behind a hold: only a seat that is AVAILABLE right now, of a concert open for
- * booking right now, is taken. Concurrent holders queue on the row lock and all but the first
- * find it taken (no row returned). The concert row is key-share locked until commit, so a
- * concurrent cancellation either waits for this hold (and then ends it) or is seen by it.
- */
-export async function takeSeat(
-  tx: Tx<BookingSchema>,
-  o: { concertId: string; seatNumber: number; userId: string; holdSeconds: number },
-): Promise<{ id: string } | undefined> {
-  const [row] = await tx
-    .update(seats)
-    .set({
-      status: 'TEMPORARILY_RESERVED',
-      tempReservedBy: o.userId,
-      tempReservedUntil: sql`now() + make_interval(secs => ${o.holdSeconds})`,
-      version: sql`${seats.version} + 1`,
-      updatedAt: sql`now()`,
-    })
-    .where(
-      and(
-        eq(seats.concertId, o.concertId),
-        eq(seats.seatNumber, o.seatNumber),
-        eq(seats.status, 'AVAILABLE'),
-        exists(
-          tx
-            .select({ one: sql`1` })
-            .from(concerts)
-            .where(and(eq(concerts.id, o.concertId), bookingOpenAt(sql`now()`)))
-            // The weakest row lock, yet it waits for a status change in progress (FOR UPDATE):
-            // a hold and a cancellation of its concert never interleave.
-            .for('key share'),
-        ),
-      ),
-    )
-    .returning({ id: seats.id });
-  return row;
-}
 
 /** Who holds the seat now (null when nobody may hold it again: sold, or not held), for the taken mark. */
 export async function seatHolder(tx: Tx<BookingSchema>, concertId: string, seatNumber: number): Promise<string | null> {

@@ -20,6 +20,7 @@ export function eventWriter(topicPrefix: string) {
     reservationConfirmed: (tx: B, p: PayloadOf<typeof TOPICS.reservationConfirmed>) => write(tx, TOPICS.reservationConfirmed, p),
     paymentRefundRequested: (tx: B, p: PayloadOf<typeof TOPICS.paymentRefundRequested>) => write(tx, TOPICS.paymentRefundRequested, p),
     /** The same checked event as outbox row values, for a statement that inserts it with its change. */
+    seatReservedRow: (p: PayloadOf<typeof TOPICS.seatReserved>): OutboxRow => build.row(TOPICS.seatReserved, p),
     reservationConfirmedRow: (p: PayloadOf<typeof TOPICS.reservationConfirmed>): OutboxRow => build.row(TOPICS.reservationConfirmed, p),
   };
 }

@@ -1,18 +1,18 @@
+import { randomUUID } from 'node:crypto';
 import type { Reservation } from '@concert/contracts';
 import { PG_UNIQUE_VIOLATION, pgErrorCode, withTransaction } from '@concert/db';
-import { AppError, checkDeadline, lockedBy, tryLock } from '@concert/service-kit';
+import { AppError, checkDeadline } from '@concert/service-kit';
 import { cacheKeys } from '../data-access/cache';
 import { findConcert } from '../data-access/concerts.repository';
-import { countActiveHolds, findActiveHold, insertHold, lockUserHolds } from '../data-access/reservations.repository';
+import { lockForHold, takeSeat } from '../data-access/hold.repository';
+import { findActiveHold } from '../data-access/reservations.repository';
 import type { ReservationRow } from '../data-access/schema';
-import { seatHolder, takeSeat } from '../data-access/seats.repository';
-import { isTakenByAnother, markTaken, REFUSED_MARK_MS } from '../data-access/seat-marks';
+import { seatHolder } from '../data-access/seats.repository';
+import { enterSeat, leaveSeat, REFUSED_MARK_MS } from '../data-access/seat-marks';
 import { assertHoldable, HoldRefused, type HoldRefusal } from '../domain/concert';
 import { canHoldMore } from '../domain/reservation';
 import type { BookingDeps } from './deps';
 import { toReservation } from './views';
-
-export const seatLockKey = (concertId: string, seatNumber: number) => `lock:seat:{${concertId}}:${seatNumber}`;
 
 /** `inDoubt`: the fan's earlier request for this seat got no answer (see the contract). */
 type HoldRequest = { userId: string; concertId: string; seatNumber: number; inDoubt?: boolean };
@@ -85,43 +85,46 @@ export async function holdSeat(d: BookingDeps, req: HoldRequest): Promise<Reserv
     throw err;
   }
   count(held.created ? 'ok' : 'repeated');
-  // For a repeat too: the first attempt may have stopped between its commit and these.
-  await Promise.all([
-    d.cache.evict(cacheKeys.seatMap(req.concertId), cacheKeys.concertList),
-    d.expiry.schedule(held.row.id, held.row.reservedUntil),
-  ]);
+  // For a repeat too: the first attempt may have stopped between its commit and these. The seat
+  // map is evicted before the answer (a fan sees their own hold at once); the expiry job is
+  // batched with other holds' and not waited for: the sweeper expires a hold whose job was lost.
+  d.expiry.schedule(held.row.id, held.row.reservedUntil);
+  await d.cache.evict(cacheKeys.seatMap(req.concertId), cacheKeys.concertList);
   return toReservation(held.row);
 }
 
-/** The fan's own live hold, else the hold limit, the seat and the reservation with its seat-reserved event, in one transaction. */
+/**
+ * The fan's own live hold, else the hold limit, the seat and the reservation with its
+ * seat-reserved event, in one transaction: the fan's hold lock, then one statement for the
+ * count, the seat, the reservation and the outbox row (with its NOTIFY).
+ */
 async function holdInTransaction(d: BookingDeps, req: HoldRequest, price: string): Promise<Held> {
-  const holdSeconds = d.config.RESERVATION_HOLD_SECONDS;
+  const { RESERVATION_HOLD_SECONDS: holdSeconds, MAX_HOLDS_PER_USER: maxHolds } = d.config;
   try {
     return await withTransaction(d.db, async (tx) => {
-      await lockUserHolds(tx, req.userId, req.concertId);
+      const { now, seatId } = await lockForHold(tx, req);
       // Under the fan's lock: a hold of theirs still committing is seen here once it has.
       const mine = req.inDoubt ? await findActiveHold(tx, req) : undefined;
       if (mine) return { row: mine, created: false };
-      if (!canHoldMore(await countActiveHolds(tx, req.userId, req.concertId), d.config.MAX_HOLDS_PER_USER)) {
-        throw new HoldRefused('HOLD_LIMIT_REACHED', req, `at most ${d.config.MAX_HOLDS_PER_USER} seats may be held at once`);
-      }
-      const seat = await takeSeat(tx, { ...req, holdSeconds });
-      if (!seat) {
+      if (!seatId) throw new HoldRefused('SEAT_NOT_FOUND', req);
+      // The event is built before the statement that writes it with the hold: every now() of the
+      // transaction is `now`, so these are the row's reserved_at and reserved_until (ms precision).
+      const id = randomUUID();
+      const reservedAt = now.toISOString();
+      const reservedUntil = new Date(now.getTime() + holdSeconds * 1000).toISOString();
+      const event = d.events.seatReservedRow({ reservationId: id, concertId: req.concertId, seatId, seatNumber: req.seatNumber, userId: req.userId, price, reservedAt, reservedUntil });
+      const { liveHolds, hold: r } = await takeSeat(tx, { ...req, id, holdSeconds, maxHolds, price, event });
+      if (!r) {
+        if (!canHoldMore(liveHolds, maxHolds)) {
+          throw new HoldRefused('HOLD_LIMIT_REACHED', req, `at most ${maxHolds} seats may be held at once`);
+        }
         // Taken, or the concert closed since the snapshot: the concert row as it is now says which.
         assertHoldable(await findConcert(tx, req.concertId), req, new Date());
         throw new SeatTaken(req, await seatHolder(tx, req.concertId, req.seatNumber));
       }
-      const r = await insertHold(tx, { ...req, seatId: seat.id, price, holdSeconds });
-      await d.events.seatReserved(tx, {
-        reservationId: r.id,
-        concertId: r.concertId,
-        seatId: seat.id,
-        seatNumber: r.seatNumber,
-        userId: r.userId,
-        price: r.price,
-        reservedAt: r.reservedAt.toISOString(),
-        reservedUntil: r.reservedUntil.toISOString(),
-      });
+      if (r.reservedAt.toISOString() !== reservedAt || r.reservedUntil.toISOString() !== reservedUntil || r.price !== price) {
+        throw new Error(`hold ${id}: the row and its seat-reserved event disagree`);
+      }
       // Commit only while the caller still waits: past its deadline the gateway has answered
       // 503, so roll back and leave the seat to the retry. A commit that still lands after the
       // answer is what the in-doubt retry above finds.
@@ -136,46 +139,35 @@ async function holdInTransaction(d: BookingDeps, req: HoldRequest, price: string
 
 /**
  * The Redis shortcuts, switched together by SEAT_LOCK_TTL_MS: a seat marked taken by another fan
- * is refused at once, and only the holder of the seat lock goes on to the database. Redis being
- * down only turns them off; the database stays correct on its own.
+ * is refused at once, and only the holder of the seat lock goes on to the database; both are one
+ * script, so a refusal costs one Redis round trip. Redis being down only turns them off; the
+ * database stays correct on its own.
+ *
+ * The fan's own earlier attempt may still hold the lock (answered 503, now committing or rolling
+ * back): an in-doubt retry then goes on to the database, which orders the two (the fan's hold
+ * lock) and hands back the hold if the first one committed.
  */
 async function withSeatShortcuts(d: BookingDeps, req: HoldRequest, hold: () => Promise<Held>): Promise<Held> {
   if (d.config.SEAT_LOCK_TTL_MS <= 0) return hold();
-  if (await isTakenByAnother(d.redis, req.concertId, req.seatNumber, req.userId).catch(() => false)) {
-    throw new ShortcutRefused('seat_marked_taken', req, `seat ${req.seatNumber} is not available`);
+  const entry = await enterSeat(d.redis, { ...req, lockTtlMs: d.config.SEAT_LOCK_TTL_MS }).catch((err: unknown) => {
+    d.logger.warn({ err }, 'seat lock unavailable; relying on the database alone');
+    return undefined;
+  });
+  if (entry?.state === 'taken') throw new ShortcutRefused('seat_marked_taken', req, `seat ${req.seatNumber} is not available`);
+  if (entry?.state === 'busy' || (entry?.state === 'mine' && !req.inDoubt)) {
+    throw new ShortcutRefused('lock_busy', req, `seat ${req.seatNumber} is being taken by someone else`);
   }
-  const release = await seatLock(d, req);
+  if (entry?.state !== 'locked') return hold();
+  const leave = (mark?: { holder: string | null; ttlMs: number }) =>
+    leaveSeat(d.redis, { ...req, token: entry.token, ...(mark ? { mark } : {}) }, d.logger);
   let held: Held;
   try {
     held = await hold();
   } catch (err) {
-    if (err instanceof SeatTaken) {
-      await markTaken(d.redis, { ...req, holder: err.holder, ttlMs: REFUSED_MARK_MS }, d.logger);
-    }
+    await leave(err instanceof SeatTaken ? { holder: err.holder, ttlMs: REFUSED_MARK_MS } : undefined);
     throw err;
-  } finally {
-    await release().catch(() => undefined);
   }
   const holdMs = held.row.reservedUntil.getTime() - Date.now();
-  if (holdMs > 0) await markTaken(d.redis, { ...req, holder: req.userId, ttlMs: holdMs }, d.logger);
+  await leave(holdMs > 0 ? { holder: req.userId, ttlMs: holdMs } : undefined);
   return held;
-}
-
-/**
- * The hot seat's lock, or lock_busy when another fan holds it. The fan's own earlier attempt may
- * still hold it (answered 503, now committing or rolling back): then go on to the database, which
- * orders the two (the fan's hold lock) and hands back the hold if the first one committed.
- */
-async function seatLock(d: BookingDeps, req: HoldRequest): Promise<() => Promise<void>> {
-  const key = seatLockKey(req.concertId, req.seatNumber);
-  const none = async () => undefined;
-  try {
-    const release = await tryLock(d.redis, key, d.config.SEAT_LOCK_TTL_MS, req.userId);
-    if (release) return release;
-    if (req.inDoubt && (await lockedBy(d.redis, key, req.userId))) return none;
-  } catch (err) {
-    d.logger.warn({ err }, 'seat lock unavailable; relying on the database alone');
-    return none;
-  }
-  throw new ShortcutRefused('lock_busy', req, `seat ${req.seatNumber} is being taken by someone else`);
 }
