@@ -1,8 +1,7 @@
-import type { AddressInfo } from 'node:net';
 import { TOPIC_PARTITIONS, TOPICS, topicName } from '@concert/contracts';
 import { createDb, createPool, deleteOldInboxRows, startOutboxRelay } from '@concert/db';
 import { createKafka, createKafkaPublisher, createKafkaSubscriber, deadLetterTopic, ensureTopics } from '@concert/messaging';
-import { checkSecrets, consumerReady, createLogger, createMetrics, createRedis, every, exitNonZero, internalKeyProblem, postgresReady, redisReady, serve, type Logger, serviceAdmission } from '@concert/service-kit';
+import { checkSecrets, createLogger, createMetrics, createRedis, every, exitNonZero, internalKeyProblem, serve, type Logger, serviceAdmission, dependencyReadiness } from '@concert/service-kit';
 import { createApp } from './app';
 import type { BookingConfig } from './config';
 import { createConcertSnapshots } from './data-access/concert-snapshots';
@@ -112,14 +111,10 @@ export async function start(config: BookingConfig, opts: { logger?: Logger } = {
     metrics,
     internalKeys: { gateway: config.INTERNAL_KEY_GATEWAY, payment: config.INTERNAL_KEY_PAYMENT },
     admission: serviceAdmission('internal', config, metrics),
-    readiness: {
-      postgres: postgresReady(pool),
-      redis: redisReady(redis),
-      kafka: consumerReady(subscriber),
-    },
+    readiness: dependencyReadiness({ pool, redis, subscriber }),
   });
 
-  const { server, shutdown } = await serve({
+  const served = await serve({
     app,
     config,
     logger,
@@ -135,7 +130,6 @@ export async function start(config: BookingConfig, opts: { logger?: Logger } = {
       () => pool.end(),
     ],
   });
-  lifecycle.shutdown = shutdown;
-  const port = (server.address() as AddressInfo).port;
-  return { port, url: `http://${config.HOST}:${port}`, deps, stop: () => shutdown('stop() called') };
+  lifecycle.shutdown = served.shutdown;
+  return { port: served.port, url: served.url, deps, stop: served.stop };
 }

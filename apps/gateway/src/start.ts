@@ -1,4 +1,3 @@
-import type { AddressInfo } from 'node:net';
 import { checkSecrets, createLogger, createMetrics, createRedis, internalKeyProblem, serve, serviceTokenSource, type Logger } from '@concert/service-kit';
 import { createApp } from './app';
 import { loadSigningKeys, queueTokenKeyProblem } from './auth/keys';
@@ -102,14 +101,11 @@ export async function start(config: GatewayConfig, opts: { logger?: Logger } = {
     },
   });
 
-  const { server, shutdown } = await serve({
+  const served = await serve({
     app,
     config: { ...config, PORT: listenPort(config) },
     logger,
     closers: [() => redis.quit(), () => Promise.all(upstreams.map((u) => u.close()))],
   });
-  return {
-    port: (server.address() as AddressInfo).port,
-    stop: () => shutdown('stop'),
-  };
+  return { port: served.port, stop: served.stop };
 }

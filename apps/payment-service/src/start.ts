@@ -4,7 +4,7 @@ import { TOPIC_PARTITIONS, TOPICS, topicName } from '@concert/contracts';
 import { createDb, createPool, deleteOldInboxRows, startOutboxRelay } from '@concert/db';
 import { migrate } from './data-access/migrations';
 import { createKafka, createKafkaPublisher, createKafkaSubscriber, deadLetterTopic, ensureTopics } from '@concert/messaging';
-import { adminPasswordProblem, checkSecrets, consumerReady, createInternalClient, createLogger, createRedis, every, exitNonZero, internalKeyProblem, postgresReady, redisReady, serve, overloadMetrics, serviceTokenSource } from '@concert/service-kit';
+import { adminPasswordProblem, checkSecrets, createInternalClient, createLogger, createRedis, every, exitNonZero, internalKeyProblem, serve, overloadMetrics, serviceTokenSource, dependencyReadiness } from '@concert/service-kit';
 import { createApp } from './app';
 import type { PaymentConfig } from './config';
 import { createBalanceCache } from './data-access/balance.cache';
@@ -123,20 +123,14 @@ export async function start(config: PaymentConfig): Promise<RunningService> {
   });
 
   const app = createApp(deps, {
-    readiness: {
-      postgres: postgresReady(pool),
-      redis: redisReady(redis),
-      kafka: consumerReady(subscriber),
-    },
+    readiness: dependencyReadiness({ pool, redis, subscriber }),
   });
-  const { server, shutdown } = await serve({
+  const served = await serve({
     app,
     config,
     logger,
     closers: [() => keyRetention.stop(), () => inboxRetention.stop(), () => subscriber.stop(), () => relay.stop(), () => publisher.disconnect(), () => redis.quit(), () => pool.end()],
   });
-  lifecycle.shutdown = shutdown;
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : config.PORT;
-  return { port, url: `http://${config.HOST}:${port}`, stop: () => shutdown('stop() called') };
+  lifecycle.shutdown = served.shutdown;
+  return { port: served.port, url: served.url, stop: served.stop };
 }

@@ -1,6 +1,6 @@
 import { TOPIC_PARTITIONS, TOPICS, topicName } from '@concert/contracts';
 import { createKafka, createKafkaPublisher, createKafkaSubscriber, deadLetterTopic, ensureTopics } from '@concert/messaging';
-import { checkSecrets, consumerReady, createLogger, createMetrics, createRedis, exitNonZero, internalKeyProblem, redisReady, serve, serviceAdmission } from '@concert/service-kit';
+import { checkSecrets, createLogger, createMetrics, createRedis, exitNonZero, internalKeyProblem, serve, serviceAdmission, dependencyReadiness } from '@concert/service-kit';
 import { createApp } from './app';
 import { leaseMsOf, type QueueServiceConfig } from './config';
 import { tickerLeaseKey } from './data-access/keys';
@@ -80,20 +80,15 @@ export async function start(config: QueueServiceConfig): Promise<StartedQueueSer
     metrics,
     gatewayKey: config.INTERNAL_KEY_GATEWAY,
     admission: serviceAdmission('internal', config, metrics),
-    readiness: {
-      redis: redisReady(redis),
-      kafka: consumerReady(subscriber),
-    },
+    readiness: dependencyReadiness({ redis, subscriber }),
   });
 
-  const { server, shutdown } = await serve({
+  const served = await serve({
     app,
     config,
     logger,
     closers: [() => ticker?.stop(), () => subscriber.stop(), () => publisher.disconnect(), () => redis.quit()],
   });
-  lifecycle.shutdown = shutdown;
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : config.PORT;
-  return { port, stop: () => shutdown('stop() called') };
+  lifecycle.shutdown = served.shutdown;
+  return { port: served.port, stop: served.stop };
 }

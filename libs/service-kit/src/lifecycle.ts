@@ -1,3 +1,4 @@
+import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import type { Express } from 'express';
 import type { Logger } from './logger';
@@ -15,7 +16,7 @@ export async function serve(opts: {
   config: { PORT: number; HOST?: string; SHUTDOWN_TIMEOUT_MS?: number };
   logger: Logger;
   closers: Closer[];
-}): Promise<{ server: Server; shutdown: (reason: string) => Promise<void> }> {
+}): Promise<Served> {
   const { app, logger, closers } = opts;
   const { PORT: port, HOST: host = '127.0.0.1', SHUTDOWN_TIMEOUT_MS: shutdownTimeoutMs = 10_000 } = opts.config;
   const server = await new Promise<Server>((resolve, reject) => {
@@ -58,7 +59,17 @@ export async function serve(opts: {
   for (const sig of ['SIGINT', 'SIGTERM'] as const) {
     process.once(sig, () => void shutdown(sig).then(() => process.exit(0)));
   }
-  return { server, shutdown };
+  const bound = (server.address() as AddressInfo).port;
+  return { server, shutdown, port: bound, url: `http://${host}:${bound}`, stop: () => shutdown('stop() called') };
+}
+
+/** A listening service: its port (the real one when PORT was 0) and a graceful stop. */
+export interface Served {
+  server: Server;
+  shutdown: (reason: string) => Promise<void>;
+  port: number;
+  url: string;
+  stop: () => Promise<void>;
 }
 
 /**

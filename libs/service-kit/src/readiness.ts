@@ -18,3 +18,16 @@ export const consumerReady =
   async () => {
     if (!subscriber.healthy()) throw new Error('Kafka consumer is not in its group');
   };
+
+/** The checks of a service with a Redis, a Kafka consumer and (if it owns a schema) a Postgres pool. */
+export function dependencyReadiness(deps: {
+  pool?: { query(sql: string): Promise<unknown> };
+  redis: { ping(): Promise<unknown> };
+  subscriber: { healthy(): boolean };
+}): Record<string, ReadinessCheck> {
+  return {
+    ...(deps.pool ? { postgres: postgresReady(deps.pool) } : {}),
+    redis: redisReady(deps.redis),
+    kafka: consumerReady(deps.subscriber),
+  };
+}
