@@ -68,6 +68,14 @@ class VerifiedCache<T extends { exp: number }> {
     this.map.set(token, hit);
     return hit;
   }
+  /** The cached claims, else `verify`'s, remembered. */
+  async through(token: string, verify: () => Promise<T>): Promise<T> {
+    const hit = this.get(token, nowSeconds());
+    if (hit) return hit;
+    const value = await verify();
+    this.set(token, value);
+    return value;
+  }
   set(token: string, value: T): void {
     this.map.delete(token);
     if (this.map.size >= this.max) {
@@ -119,14 +127,11 @@ export function createTokenService(keys: SigningKeys, s: TokenSettings, cacheSiz
 
   /** Signature and claims only; revocation lives in the session store. */
   async function verifyAccess(token: string): Promise<AccessPrincipal> {
-    const hit = accessCache.get(token, nowSeconds());
-    if (hit) return hit;
     try {
-      const { payload } = await jwtVerify(token, keyFor, accessRules);
-      const c = AccessClaims.parse(payload);
-      const principal = { userId: c.sub, role: c.role, email: c.email, jti: c.jti, exp: c.exp };
-      accessCache.set(token, principal);
-      return principal;
+      return await accessCache.through(token, async () => {
+        const c = AccessClaims.parse((await jwtVerify(token, keyFor, accessRules)).payload);
+        return { userId: c.sub, role: c.role, email: c.email, jti: c.jti, exp: c.exp };
+      });
     } catch (err) {
       if (err instanceof joseErrors.JWTExpired) throw new AppError('TOKEN_EXPIRED', 'The access token has expired');
       throw new AppError('UNAUTHENTICATED', 'The access token is missing, malformed or not valid');
@@ -149,14 +154,11 @@ export function createTokenService(keys: SigningKeys, s: TokenSettings, cacheSiz
 
   /** Any defect (forged, expired, wrong type) is the same to a client: not a queue token of ours. */
   async function verifyQueue(token: string): Promise<QueuePass> {
-    const hit = queueCache.get(token, nowSeconds());
-    if (hit) return hit;
     try {
-      const { payload } = await jwtVerify(token, queueKey, queueRules);
-      const c = QueueClaims.parse(payload);
-      const pass = { userId: c.sub, concertId: c.cid, jti: c.jti, exp: c.exp };
-      queueCache.set(token, pass);
-      return pass;
+      return await queueCache.through(token, async () => {
+        const c = QueueClaims.parse((await jwtVerify(token, queueKey, queueRules)).payload);
+        return { userId: c.sub, concertId: c.cid, jti: c.jti, exp: c.exp };
+      });
     } catch {
       throw new AppError('QUEUE_TOKEN_INVALID', 'The queue token is missing or not valid');
     }
