@@ -68,22 +68,32 @@ function toConfirm(r: ReservationRow): ReservationToConfirm {
   };
 }
 
-const CONFIRM = {
-  name: 'booking.confirm-reservation',
-  // Each write reads from `confirmed`: a hold that is no longer TEMPORARILY_RESERVED changes nothing.
-  text: `WITH confirmed AS (
-           UPDATE booking.reservations SET status = 'CONFIRMED', confirmed_at = now(), payment_id = $2::uuid, updated_at = now()
-            WHERE id = $1::uuid AND status = 'TEMPORARILY_RESERVED'
-           RETURNING seat_id),
-         seat AS (
-           UPDATE booking.seats s SET status = 'RESERVED', temp_reserved_by = NULL, temp_reserved_until = NULL,
-                  version = s.version + 1, updated_at = now()
-             FROM confirmed c WHERE s.id = c.seat_id
-           RETURNING 1),
-         event AS (${outboxInsertSql('booking', 'confirmed', 3)})
-       SELECT (SELECT count(*) FROM seat) + (SELECT count(*) FROM event) AS written, ${outboxNotifySql('booking')} AS notified
-         FROM confirmed`,
-};
+/**
+ * TEMPORARILY_RESERVED → CONFIRMED at `confirmedAt` with payment $2, its seat RESERVED and
+ * reservation-confirmed (parameters from `eventFirst`), plus the `also` writes; `written` counts
+ * every write but the reservation's. Each write reads from `confirmed`: a hold that is no longer
+ * TEMPORARILY_RESERVED changes nothing.
+ */
+function confirmSql(confirmedAt: string, eventFirst: number, also: string[] = []): string {
+  const writes = [
+    ...also,
+    `seat AS (
+       UPDATE booking.seats s SET status = 'RESERVED', temp_reserved_by = NULL, temp_reserved_until = NULL,
+              version = s.version + 1, updated_at = now()
+         FROM confirmed c WHERE s.id = c.seat_id
+       RETURNING 1)`,
+    `event AS (${outboxInsertSql('booking', 'confirmed', eventFirst)})`,
+  ];
+  const counted = writes.map((w) => `(SELECT count(*) FROM ${w.slice(0, w.indexOf(' '))})`).join(' + ');
+  return `WITH confirmed AS (
+            UPDATE booking.reservations SET status = 'CONFIRMED', confirmed_at = ${confirmedAt}, payment_id = $2::uuid, updated_at = now()
+             WHERE id = $1::uuid AND status = 'TEMPORARILY_RESERVED'
+            RETURNING seat_id),
+          ${writes.join(',\n          ')}
+          SELECT ${counted} AS written, ${outboxNotifySql('booking')} AS notified FROM confirmed`;
+}
+
+const CONFIRM = { name: 'booking.confirm-reservation', text: confirmSql('now()', 3) };
 
 /**
  * TEMPORARILY_RESERVED → CONFIRMED, its seat RESERVED and reservation-confirmed in one statement,
@@ -101,21 +111,9 @@ const CONFIRM_AT_ONCE = {
   // One statement is one transaction: the inbox row, the confirmation, its seat and its event
   // commit together or not at all. The inbox insert has no ON CONFLICT on purpose: an event
   // consumed meanwhile fails the whole statement (unique violation), and nothing is written.
-  text: `WITH confirmed AS (
-           UPDATE booking.reservations SET status = 'CONFIRMED', confirmed_at = $3::timestamptz, payment_id = $2::uuid, updated_at = now()
-            WHERE id = $1::uuid AND status = 'TEMPORARILY_RESERVED'
-           RETURNING seat_id),
-         consumed AS (
-           INSERT INTO booking.inbox (consumer, event_id) SELECT $4::text, $5::uuid FROM confirmed RETURNING 1),
-         seat AS (
-           UPDATE booking.seats s SET status = 'RESERVED', temp_reserved_by = NULL, temp_reserved_until = NULL,
-                  version = s.version + 1, updated_at = now()
-             FROM confirmed c WHERE s.id = c.seat_id
-           RETURNING 1),
-         event AS (${outboxInsertSql('booking', 'confirmed', 6)})
-       SELECT (SELECT count(*) FROM consumed) + (SELECT count(*) FROM seat) + (SELECT count(*) FROM event) AS written,
-              ${outboxNotifySql('booking')} AS notified
-         FROM confirmed`,
+  text: confirmSql('$3::timestamptz', 6, [
+    `consumed AS (INSERT INTO booking.inbox (consumer, event_id) SELECT $4::text, $5::uuid FROM confirmed RETURNING 1)`,
+  ]),
 };
 
 /**
