@@ -149,9 +149,9 @@ class KafkaSubscriber implements EventSubscriber {
           messages,
           (message) =>
             slots.run(async () => {
-              if (!live() || generation !== this.generation) return 'skipped';
-              await this.deliver(o, toIncoming(topic, partition, message), countFailure);
-              return 'handled';
+              const current = () => live() && generation === this.generation;
+              if (!current()) return 'skipped';
+              return (await this.deliver(o, toIncoming(topic, partition, message), countFailure, current)) ? 'handled' : 'skipped';
             }),
           (offset) => {
             committer.handled(topic, partition, offset);
@@ -192,23 +192,32 @@ class KafkaSubscriber implements EventSubscriber {
    * skipped. Backoff is capped, so it resumes within seconds of the cause going away. Past
    * `handlerRetries` failures the consumer reports itself not ready until this message passes.
    * A poison message is parked on its dead-letter topic instead (or is fatal without one).
+   * false: abandoned, uncommitted, because the group rebalanced meanwhile (it is fetched again).
    */
-  private async deliver(o: SubscribeOptions, msg: IncomingMessage, countFailure: (topic: string) => void): Promise<void> {
+  private async deliver(
+    o: SubscribeOptions,
+    msg: IncomingMessage,
+    countFailure: (topic: string) => void,
+    current: () => boolean,
+  ): Promise<boolean> {
     const where = `${msg.topic}\u0000${msg.partition}\u0000${msg.offset}`;
     const stallAfter = o.handlerRetries ?? 5;
     try {
       for (let attempt = 0; ; attempt++) {
         if (this.stopping || this.failed) throw new Stopping('consumer stopping');
+        // The group rebalanced while this message was retried: it is handed out again from its
+        // committed offset (here or to another member), so this copy stops.
+        if (attempt > 0 && !current()) return false;
         try {
           await inConsumerSpan(msg, o.groupId, () => o.handler(msg));
-          return;
+          return true;
         } catch (err) {
           if (err instanceof PoisonMessage && !this.opts.deadLetter) {
             this.fail(err);
             this.halt();
             throw err;
           }
-          if (err instanceof PoisonMessage && (await this.parked(o, msg, err))) return;
+          if (err instanceof PoisonMessage && (await this.parked(o, msg, err))) return true;
           countFailure(msg.topic);
           if (attempt >= stallAfter) this.stalled.add(where);
           const level = attempt >= stallAfter ? 'error' : 'warn';

@@ -58,7 +58,9 @@ export class PartitionLane {
       this.window.push(entry);
       const key = message.key ? `k${message.key.toString('latin1')}` : 'none';
       const current = () => generation === this.generation;
-      const tail = (this.tails.get(key) ?? Promise.resolve()).then(async () => {
+      // After the key's previous message, however it ended: a handler rejects only when the
+      // consumer is going down, and then `run` skips whatever comes next.
+      const tail = (this.tails.get(key) ?? Promise.resolve()).catch(() => undefined).then(async () => {
         if (!current() || (await run(message)) === 'skipped' || !current()) return;
         entry.done = true;
         let last: string | undefined;
@@ -66,7 +68,6 @@ export class PartitionLane {
         if (last !== undefined) onCommittable(last);
       });
       this.tails.set(key, tail);
-      // A rejection means the consumer is going down: later messages of the key never run.
       void tail.catch(() => undefined).finally(() => {
         if (this.tails.get(key) === tail) this.tails.delete(key);
       });
