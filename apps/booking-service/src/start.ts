@@ -97,8 +97,9 @@ export async function start(config: BookingConfig, opts: { logger?: Logger } = {
     // Every partition this replica owns at once (one replica may own them all); order within one stays.
     partitionsConsumedConcurrently: TOPIC_PARTITIONS,
     // Different reservations of one partition side by side too (one reservation's events stay in
-    // order), within a share of the pool: 49 payments at once no longer confirm one by one.
-    maxInFlight: Math.max(2, Math.floor(config.DB_POOL_MAX / 2)),
+    // order), up to the whole pool: a confirmation is a short transaction, and a paid fan waits for
+    // it, so it queues for a connection with the HTTP reads rather than behind half the pool.
+    maxInFlight: config.DB_POOL_MAX,
   });
   const worker = config.EXPIRY_WORKER ? startExpiryWorker(deps, config) : undefined;
   const sweeper = config.SWEEP_INTERVAL_MS > 0 ? startExpirySweeper(deps, config.SWEEP_INTERVAL_MS) : undefined;

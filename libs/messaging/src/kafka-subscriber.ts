@@ -6,6 +6,7 @@ import { consumerMetrics, type ConsumerState } from './consumer-metrics';
 import type { KafkaClient } from './kafka-client';
 import { deadLetterTopic, parkMessage, PoisonMessage } from './dead-letter';
 import { OffsetCommitter } from './offset-committer';
+import { PartitionLane } from './partition-lane';
 import { inConsumerSpan } from './tracing';
 import type { EventPublisher, EventSubscriber, IncomingMessage, SubscribeOptions } from './types';
 
@@ -33,6 +34,11 @@ export interface KafkaSubscriberOptions {
   onFatal?: (err: unknown) => void;
   /** Registers consumer_state{group} and consumer_handler_failures_total{group,topic}. */
   registry?: Registry;
+  /**
+   * Messages of one partition fetched but not yet committable (a handler stuck in an outage holds
+   * the rest behind it) at which the partition stops being fetched until half of them are done.
+   */
+  maxBacklogPerPartition?: number;
 }
 
 export function createKafkaSubscriber(kafka: KafkaClient, opts: KafkaSubscriberOptions = {}): EventSubscriber {
@@ -48,8 +54,12 @@ class KafkaSubscriber implements EventSubscriber {
   private joined = false;
   private failed = false;
   private stopping = false;
-  /** Messages whose handler has failed more than `handlerRetries` times in a row, by partition. */
+  /** Messages whose handler has failed more than `handlerRetries` times in a row. */
   private readonly stalled = new Set<string>();
+  /** Fetched messages by partition, from queued to committable (see PartitionLane). */
+  private readonly lanes = new Map<string, PartitionLane>();
+  /** Bumped at every rebalance and (re)join: lanes of an earlier generation start over. */
+  private generation = 0;
   private wakeStop: (() => void) | undefined;
   private readonly stopSignal = new Promise<void>((resolve) => {
     this.wakeStop = resolve;
@@ -88,8 +98,19 @@ class KafkaSubscriber implements EventSubscriber {
     this.consumer = consumer;
     const committer = new OffsetCommitter((offsets) => consumer.commitOffsets(offsets), this.opts.logger);
     this.committer = committer;
+    consumer.on(consumer.events.REBALANCING, () => {
+      // The group hands partitions out again from their committed offsets: what is queued and not
+      // started yet is fetched again, not run here now (in-flight handlers finish, uncommitted).
+      this.generation++;
+    });
     consumer.on(consumer.events.GROUP_JOIN, () => {
       this.joined = true;
+      this.generation++;
+      for (const [where, lane] of this.lanes) {
+        if (!lane.paused) continue;
+        const [topic, partition] = where.split('\u0000');
+        this.resume(topic!, Number(partition), lane);
+      }
     });
     consumer.on(consumer.events.DISCONNECT, () => {
       this.joined = false;
@@ -105,41 +126,64 @@ class KafkaSubscriber implements EventSubscriber {
     await consumer.subscribe({ topics: o.topics, fromBeginning: o.fromBeginning ?? false });
     const slots = new Slots(o.maxInFlight ?? o.partitionsConsumedConcurrently ?? 1);
     const countFailure = (topic: string) => metrics?.failures.inc({ group: o.groupId, topic });
+    const maxBacklog = this.opts.maxBacklogPerPartition ?? 1000;
     await consumer.run({
       autoCommit: false,
-      // We resolve offsets ourselves, only up to the last message whose handler (and every one
-      // before it) has finished, so a batch left halfway (rebalance, stop) resumes where it stopped.
+      // Offsets are resolved for kafkajs as soon as a batch is queued (so it fetches on), and
+      // committed by us only up to the last message whose handler (and every one before it) has
+      // finished (see PartitionLane): a batch left halfway (rebalance, stop) resumes where it stopped.
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: o.partitionsConsumedConcurrently ?? 1,
-      eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
+      eachBatch: async ({ batch, resolveOffset, isRunning, isStale }) => {
         const { topic, partition, messages } = batch;
-        const done: boolean[] = messages.map(() => false);
-        let next = 0;
         const live = () => isRunning() && !isStale() && !this.stopping && !this.failed;
-        /** One key's messages in order; different keys of the batch run side by side (up to maxInFlight). */
-        const runKey = async (indexes: number[]) => {
-          for (const i of indexes) {
-            if (!live()) return;
-            const message = messages[i]!;
-            await slots.run(() => this.deliver(o, toIncoming(topic, partition, message), heartbeat, countFailure));
-            done[i] = true;
-            const before = next;
-            while (next < messages.length && done[next]) next++;
-            if (next > before) {
-              const offset = messages[next - 1]!.offset;
-              resolveOffset(offset);
-              committer.handled(topic, partition, offset);
-            }
-            await heartbeat();
-          }
-        };
-        const results = await Promise.allSettled([...byKey(messages).values()].map(runKey));
-        const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-        // kafkajs leaves the group right after the last handler returns; commit before that.
-        if (this.stopping) await committer.flush();
-        if (failure) throw failure.reason;
+        if (this.stopping || this.failed) {
+          // Nothing more is queued; without the pause kafkajs would fetch the same batch in a loop.
+          consumer.pause([{ topic, partitions: [partition] }]);
+          return;
+        }
+        if (!live() || messages.length === 0) return;
+        const lane = this.lane(topic, partition);
+        const generation = this.generation;
+        lane.add(
+          messages,
+          (message) =>
+            slots.run(async () => {
+              const current = () => live() && generation === this.generation;
+              if (!current()) return 'skipped';
+              return (await this.deliver(o, toIncoming(topic, partition, message), countFailure, current)) ? 'handled' : 'skipped';
+            }),
+          (offset) => {
+            committer.handled(topic, partition, offset);
+            if (lane.paused && lane.backlog <= maxBacklog / 2) this.resume(topic, partition, lane);
+          },
+        );
+        resolveOffset(messages[messages.length - 1]!.offset);
+        // A handler stuck in an outage holds back the committable offset: stop fetching this
+        // partition once that many messages wait behind it, rather than buffer without bound.
+        if (lane.backlog >= maxBacklog && !lane.paused) {
+          lane.paused = true;
+          consumer.pause([{ topic, partitions: [partition] }]);
+        }
       },
     });
+  }
+
+  /** The partition's lane, started over if the group has rebalanced since it last fetched. */
+  private lane(topic: string, partition: number): PartitionLane {
+    const where = `${topic}\u0000${partition}`;
+    let lane = this.lanes.get(where);
+    if (!lane) this.lanes.set(where, (lane = new PartitionLane()));
+    if (lane.generation !== this.generation) {
+      if (lane.paused) this.resume(topic, partition, lane);
+      lane.restart(this.generation);
+    }
+    return lane;
+  }
+
+  private resume(topic: string, partition: number, lane: PartitionLane): void {
+    lane.paused = false;
+    this.consumer?.resume([{ topic, partitions: [partition] }]);
   }
 
   /**
@@ -148,28 +192,32 @@ class KafkaSubscriber implements EventSubscriber {
    * skipped. Backoff is capped, so it resumes within seconds of the cause going away. Past
    * `handlerRetries` failures the consumer reports itself not ready until this message passes.
    * A poison message is parked on its dead-letter topic instead (or is fatal without one).
+   * false: abandoned, uncommitted, because the group rebalanced meanwhile (it is fetched again).
    */
   private async deliver(
     o: SubscribeOptions,
     msg: IncomingMessage,
-    heartbeat: () => Promise<void>,
     countFailure: (topic: string) => void,
-  ): Promise<void> {
-    const where = `${msg.topic}\u0000${msg.partition}`;
+    current: () => boolean,
+  ): Promise<boolean> {
+    const where = `${msg.topic}\u0000${msg.partition}\u0000${msg.offset}`;
     const stallAfter = o.handlerRetries ?? 5;
     try {
       for (let attempt = 0; ; attempt++) {
         if (this.stopping || this.failed) throw new Stopping('consumer stopping');
+        // The group rebalanced while this message was retried: it is handed out again from its
+        // committed offset (here or to another member), so this copy stops.
+        if (attempt > 0 && !current()) return false;
         try {
           await inConsumerSpan(msg, o.groupId, () => o.handler(msg));
-          return;
+          return true;
         } catch (err) {
           if (err instanceof PoisonMessage && !this.opts.deadLetter) {
             this.fail(err);
             this.halt();
             throw err;
           }
-          if (err instanceof PoisonMessage && (await this.parked(o, msg, err))) return;
+          if (err instanceof PoisonMessage && (await this.parked(o, msg, err))) return true;
           countFailure(msg.topic);
           if (attempt >= stallAfter) this.stalled.add(where);
           const level = attempt >= stallAfter ? 'error' : 'warn';
@@ -177,10 +225,8 @@ class KafkaSubscriber implements EventSubscriber {
             { err, topic: msg.topic, partition: msg.partition, offset: msg.offset, attempt },
             'handler failed, retrying in place',
           );
+          // kafkajs keeps fetching (and heartbeating) meanwhile, so the group membership holds.
           await this.pause(backoffMs(attempt, this.opts.handlerBackoffBaseMs ?? 100, this.opts.handlerBackoffMaxMs ?? 2000));
-          // Keeps the group membership while we wait; a rebalance error propagates to kafkajs,
-          // which rejoins and hands the (uncommitted) message out again.
-          await heartbeat();
         }
       }
     } finally {
@@ -233,24 +279,13 @@ class KafkaSubscriber implements EventSubscriber {
     const consumer = this.consumer;
     this.consumer = undefined;
     if (!consumer) return;
-    // Commits must land while we are still a group member: flush now, handlers finishing from
-    // here on flush themselves, and only then does kafkajs leave the group.
+    // Commits must land while we are still a group member: handlers running finish (queued ones
+    // are skipped), their offsets are committed, and only then does kafkajs leave the group.
+    await Promise.all([...this.lanes.values()].map((lane) => lane.drained()));
     await this.committer?.flush();
     await consumer.disconnect();
     this.joined = false;
   }
-}
-
-/** Message indexes by key, in offset order; messages without a key keep their order among themselves. */
-function byKey(messages: KafkaMessage[]): Map<string, number[]> {
-  const groups = new Map<string, number[]>();
-  messages.forEach((m, i) => {
-    const key = m.key ? `k${m.key.toString('latin1')}` : 'none';
-    let list = groups.get(key);
-    if (!list) groups.set(key, (list = []));
-    list.push(i);
-  });
-  return groups;
 }
 
 /** At most `size` handlers at once across every partition of the subscriber (a pool's worth). */

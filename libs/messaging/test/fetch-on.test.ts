@@ -1,0 +1,94 @@
+import { createKafkaSubscriber, type EventSubscriber } from '../src';
+import { eventually, sleep, uniqueName, waitFor } from '@concert/testing';
+import { afterEach, describe, expect, it } from 'vitest';
+import { newTopic, useKafka } from './support';
+
+describe('subscriber: fetching goes on while handlers run', () => {
+  const k = useKafka();
+  let subscriber: EventSubscriber | undefined;
+
+  afterEach(async () => {
+    await subscriber?.stop();
+    subscriber = undefined;
+  });
+
+  it('a message published while another is in its handler runs at once; the committed offset never passes the unfinished one', async () => {
+    const topic = await newTopic(k.kafka, 'fetch_on', 1);
+    k.topics.push(topic);
+    const groupId = uniqueName('fetch-on');
+    const order: string[] = [];
+    let inSlow = false;
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    subscriber = createKafkaSubscriber(k.kafka, { fetchMaxWaitMs: 5000 });
+    await subscriber.run({
+      groupId,
+      topics: [topic],
+      fromBeginning: true,
+      maxInFlight: 4,
+      handler: async (msg) => {
+        if (msg.key === 'slow') {
+          inSlow = true;
+          await gate;
+        }
+        order.push(`${msg.key}:${msg.value}`);
+      },
+    });
+    await k.publisher.publish([{ topic, key: 'slow', value: '0' }]);
+    await waitFor(() => inSlow, { timeoutMs: 20_000 }); // message 0 is fetched and stuck in its handler
+
+    // Published after that fetch: with kafkajs' own flow it would wait for message 0 to finish.
+    await k.publisher.publish([
+      { topic, key: 'a', value: '1' },
+      { topic, key: 'slow', value: '2' },
+      { topic, key: 'a', value: '3' },
+    ]);
+    await eventually(() => expect(order).toEqual(['a:1', 'a:3']), { timeoutMs: 10_000 });
+
+    const stopping = subscriber.stop();
+    release();
+    await stopping;
+    expect(order).toEqual(['a:1', 'a:3', 'slow:0']);
+    // Committed: past 0 at most (message 2 never ran), so a new member starts at 1 or 2 and
+    // gets 2 (and 3 again: the inbox makes that harmless).
+    const again: number[] = [];
+    subscriber = createKafkaSubscriber(k.kafka);
+    await subscriber.run({ groupId, topics: [topic], fromBeginning: true, handler: async (msg) => void again.push(Number(msg.value)) });
+    await eventually(() => expect(again.at(-1)).toBe(3), { timeoutMs: 30_000 });
+    expect(again[0]).toBeGreaterThanOrEqual(1);
+    expect(again[0]).toBeLessThanOrEqual(2);
+  }, 60_000);
+
+  it('a partition whose backlog reaches the limit is no longer fetched, and flows again once it drains', async () => {
+    const topic = await newTopic(k.kafka, 'fetch_on_backlog', 1);
+    k.topics.push(topic);
+    const handled: number[] = [];
+    let inStuck = false;
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    subscriber = createKafkaSubscriber(k.kafka, { maxBacklogPerPartition: 10, fetchMaxWaitMs: 200 });
+    await subscriber.run({
+      groupId: uniqueName('backlog'),
+      topics: [topic],
+      fromBeginning: true,
+      maxInFlight: 4,
+      handler: async (msg) => {
+        if (msg.value === '0') {
+          inStuck = true;
+          await gate;
+        }
+        handled.push(Number(msg.value));
+      },
+    });
+    // One message per publish: each its own fetch, so the pause shows between them.
+    await k.publisher.publish([{ topic, key: 'stuck', value: '0' }]);
+    await waitFor(() => inStuck, { timeoutMs: 20_000 });
+    for (let i = 1; i < 30; i++) await k.publisher.publish([{ topic, key: `k${i}`, value: String(i) }]);
+    await sleep(2000);
+    // Message 0 holds the committable offset: at most the limit (plus the batch that reached it) was taken.
+    expect(handled.length).toBeGreaterThanOrEqual(9);
+    expect(handled.length).toBeLessThan(29);
+    release();
+    await eventually(() => expect([...handled].sort((x, y) => x - y)).toEqual(Array.from({ length: 30 }, (_, i) => i)), { timeoutMs: 15_000 });
+  }, 60_000);
+});
