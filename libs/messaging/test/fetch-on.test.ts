@@ -1,26 +1,18 @@
-import { createKafkaSubscriber, type EventSubscriber } from '../src';
 import { eventually, sleep, uniqueName, waitFor } from '@concert/testing';
-import { afterEach, describe, expect, it } from 'vitest';
-import { newTopic, useKafka } from './support';
+import { describe, expect, it } from 'vitest';
+import { useKafka } from './support';
 
 describe('subscriber: fetching goes on while handlers run', () => {
   const k = useKafka();
-  let subscriber: EventSubscriber | undefined;
-
-  afterEach(async () => {
-    await subscriber?.stop();
-    subscriber = undefined;
-  });
 
   it('a message published while another is in its handler runs at once; the committed offset never passes the unfinished one', async () => {
-    const topic = await newTopic(k.kafka, 'fetch_on', 1);
-    k.topics.push(topic);
+    const topic = await k.topic('fetch_on', 1);
     const groupId = uniqueName('fetch-on');
     const order: string[] = [];
     let inSlow = false;
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
-    subscriber = createKafkaSubscriber(k.kafka, { fetchMaxWaitMs: 5000 });
+    const subscriber = k.subscriber({ fetchMaxWaitMs: 5000 });
     await subscriber.run({
       groupId,
       topics: [topic],
@@ -52,21 +44,20 @@ describe('subscriber: fetching goes on while handlers run', () => {
     // Committed: past 0 at most (message 2 never ran), so a new member starts at 1 or 2 and
     // gets 2 (and 3 again: the inbox makes that harmless).
     const again: number[] = [];
-    subscriber = createKafkaSubscriber(k.kafka);
-    await subscriber.run({ groupId, topics: [topic], fromBeginning: true, handler: async (msg) => void again.push(Number(msg.value)) });
+    const restarted = k.subscriber();
+    await restarted.run({ groupId, topics: [topic], fromBeginning: true, handler: async (msg) => void again.push(Number(msg.value)) });
     await eventually(() => expect(again.at(-1)).toBe(3), { timeoutMs: 30_000 });
     expect(again[0]).toBeGreaterThanOrEqual(1);
     expect(again[0]).toBeLessThanOrEqual(2);
   }, 60_000);
 
   it('a partition whose backlog reaches the limit is no longer fetched, and flows again once it drains', async () => {
-    const topic = await newTopic(k.kafka, 'fetch_on_backlog', 1);
-    k.topics.push(topic);
+    const topic = await k.topic('fetch_on_backlog', 1);
     const handled: number[] = [];
     let inStuck = false;
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
-    subscriber = createKafkaSubscriber(k.kafka, { maxBacklogPerPartition: 10, fetchMaxWaitMs: 200 });
+    const subscriber = k.subscriber({ maxBacklogPerPartition: 10, fetchMaxWaitMs: 200 });
     await subscriber.run({
       groupId: uniqueName('backlog'),
       topics: [topic],

@@ -1,21 +1,14 @@
-import { createKafkaSubscriber, PoisonMessage, type EventSubscriber } from '../src';
+import { PoisonMessage } from '../src';
 import { Registry } from 'prom-client';
 import { eventually, sleep, uniqueName, waitFor } from '@concert/testing';
-import { afterEach, describe, expect, it } from 'vitest';
-import { newTopic, useKafka } from './support';
+import { describe, expect, it } from 'vitest';
+import { useKafka } from './support';
 
 describe('subscriber: failing handler', () => {
   const k = useKafka();
-  let subscriber: EventSubscriber | undefined;
-
-  afterEach(async () => {
-    await subscriber?.stop();
-    subscriber = undefined;
-  });
 
   async function topicWith(values: string[]): Promise<string> {
-    const topic = await newTopic(k.kafka, 'handler_failure');
-    k.topics.push(topic);
+    const topic = await k.topic('handler_failure');
     await k.publisher.publish(values.map((value) => ({ topic, key: 'same-key', value })));
     return topic;
   }
@@ -24,7 +17,7 @@ describe('subscriber: failing handler', () => {
     const topic = await topicWith(['m1', 'm2', 'm3']);
     const attempts = new Map<string, number>();
     const processed: string[] = [];
-    subscriber = createKafkaSubscriber(k.kafka, { handlerBackoffBaseMs: 10, handlerBackoffMaxMs: 20 });
+    const subscriber = k.subscriber({ handlerBackoffBaseMs: 10, handlerBackoffMaxMs: 20 });
     await subscriber.run({
       groupId: uniqueName('retry'),
       topics: [topic],
@@ -41,7 +34,7 @@ describe('subscriber: failing handler', () => {
     await eventually(() => expect(processed).toEqual(['m1', 'm2', 'm3']), { timeoutMs: 30_000 });
     expect(attempts.get('m2')).toBe(6);
     expect(attempts.get('m3')).toBe(1);
-    await waitFor(() => subscriber!.healthy());
+    await waitFor(() => subscriber.healthy());
   });
 
   it('a handler failing for a long stretch (an outage) keeps its message, reports not ready, and resumes by itself', async () => {
@@ -50,7 +43,7 @@ describe('subscriber: failing handler', () => {
     const seen: string[] = [];
     const processed: string[] = [];
     let outageUntil = Infinity;
-    subscriber = createKafkaSubscriber(k.kafka, { handlerBackoffBaseMs: 20, handlerBackoffMaxMs: 300, registry });
+    const subscriber = k.subscriber({ handlerBackoffBaseMs: 20, handlerBackoffMaxMs: 300, registry });
     await subscriber.run({
       groupId: uniqueName('outage'),
       topics: [topic],
@@ -65,14 +58,14 @@ describe('subscriber: failing handler', () => {
 
     await waitFor(() => seen.filter((v) => v === 'stuck').length > 3, { timeoutMs: 30_000 });
     outageUntil = Date.now() + 12_000; // longer than the session timeout: membership must survive it
-    await waitFor(() => !subscriber!.healthy(), { timeoutMs: 5000 });
+    await waitFor(() => !subscriber.healthy(), { timeoutMs: 5000 });
     expect(await registry.getSingleMetricAsString('consumer_state')).toMatch(/state="retrying"} 1/);
     await sleep(11_000);
     expect(processed).toEqual(['ok']);
     expect(subscriber.healthy()).toBe(false);
 
     await eventually(() => expect(processed).toEqual(['ok', 'stuck', 'after']), { timeoutMs: 15_000 });
-    await waitFor(() => subscriber!.healthy(), { timeoutMs: 5000 });
+    await waitFor(() => subscriber.healthy(), { timeoutMs: 5000 });
     expect(await registry.getSingleMetricAsString('consumer_state')).toMatch(/state="running"} 1/);
     expect(await registry.getSingleMetricAsString('consumer_handler_failures_total')).toMatch(/} [1-9]\d*/);
   });
@@ -82,7 +75,7 @@ describe('subscriber: failing handler', () => {
     const groupId = uniqueName('poison');
     const seen: string[] = [];
     const fatal: unknown[] = [];
-    subscriber = createKafkaSubscriber(k.kafka, { onFatal: (err) => fatal.push(err) });
+    const subscriber = k.subscriber({ onFatal: (err) => fatal.push(err) });
     await subscriber.run({
       groupId,
       topics: [topic],
@@ -103,8 +96,8 @@ describe('subscriber: failing handler', () => {
     // The restarted process (here: a fixed consumer in the same group) resumes at the poison
     // message: nothing was skipped.
     const firstSeen: string[] = [];
-    subscriber = createKafkaSubscriber(k.kafka);
-    await subscriber.run({
+    const restarted = k.subscriber();
+    await restarted.run({
       groupId,
       topics: [topic],
       handler: async (msg) => {

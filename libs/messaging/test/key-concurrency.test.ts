@@ -1,27 +1,19 @@
-import { createKafkaSubscriber, type EventSubscriber } from '../src';
 import { eventually, uniqueName } from '@concert/testing';
-import { afterEach, describe, expect, it } from 'vitest';
-import { newTopic, useKafka } from './support';
+import { describe, expect, it } from 'vitest';
+import { useKafka } from './support';
 
 describe('subscriber: keys of one partition side by side', () => {
   const k = useKafka();
-  let subscriber: EventSubscriber | undefined;
-
-  afterEach(async () => {
-    await subscriber?.stop();
-    subscriber = undefined;
-  });
 
   it('a slow key does not hold back other keys of its partition; each key keeps its order; commits never pass an unfinished message', async () => {
-    const topic = await newTopic(k.kafka, 'key_concurrency', 1);
-    k.topics.push(topic);
+    const topic = await k.topic('key_concurrency', 1);
     const messages = Array.from({ length: 12 }, (_, i) => ({ topic, key: ['slow', 'a', 'b'][i % 3]!, value: String(i) }));
     await k.publisher.publish(messages);
     const groupId = uniqueName('keys');
     const order: string[] = [];
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
-    subscriber = createKafkaSubscriber(k.kafka);
+    const subscriber = k.subscriber();
     await subscriber.run({
       groupId,
       topics: [topic],
@@ -50,9 +42,9 @@ describe('subscriber: keys of one partition side by side', () => {
     await stopping;
     expect(order.filter((o) => o.startsWith('slow'))).toEqual(['slow:0']);
     const again: number[] = [];
-    subscriber = createKafkaSubscriber(k.kafka);
+    const restarted = k.subscriber();
     // As the services do: a group that has no committed offset yet starts at the earliest.
-    await subscriber.run({ groupId, topics: [topic], fromBeginning: true, handler: async (msg) => void again.push(Number(msg.value)) });
+    await restarted.run({ groupId, topics: [topic], fromBeginning: true, handler: async (msg) => void again.push(Number(msg.value)) });
     await eventually(() => expect(again.at(-1)).toBe(11), { timeoutMs: 30_000 });
     expect(again[0]).toBeLessThanOrEqual(3);
     expect(again).toEqual(Array.from({ length: 12 - again[0]! }, (_, i) => again[0]! + i));

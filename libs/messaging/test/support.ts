@@ -1,5 +1,5 @@
-import { afterAll, beforeAll } from 'vitest';
-import { createKafka, createKafkaPublisher, deleteTopics, ensureTopics, type EventPublisher, type KafkaClient } from '../src';
+import { afterAll, afterEach, beforeAll } from 'vitest';
+import { createKafka, createKafkaPublisher, createKafkaSubscriber, deleteTopics, ensureTopics, type EventPublisher, type EventSubscriber, type KafkaClient } from '../src';
 import { testKafkaBrokers, uniqueName, waitForPort } from '@concert/testing';
 
 export async function testKafka(): Promise<KafkaClient> {
@@ -16,14 +16,33 @@ export async function newTopic(kafka: KafkaClient, prefix: string, partitions = 
 }
 
 /**
- * A Kafka client and publisher for the enclosing describe; topics pushed to `topics` are deleted
- * afterwards. Read the fields inside tests.
+ * A Kafka client and publisher for the enclosing describe. Topics made with `topic()` (or pushed
+ * to `topics`) are deleted afterwards; subscribers made with `subscriber()` stop after each test.
+ * Read the fields inside tests.
  */
 export function useKafka() {
-  const ref = { kafka: undefined as unknown as KafkaClient, publisher: undefined as unknown as EventPublisher, topics: [] as string[] };
+  const running: EventSubscriber[] = [];
+  const ref = {
+    kafka: undefined as unknown as KafkaClient,
+    publisher: undefined as unknown as EventPublisher,
+    topics: [] as string[],
+    async topic(prefix: string, partitions = 1): Promise<string> {
+      const topic = await newTopic(ref.kafka, prefix, partitions);
+      ref.topics.push(topic);
+      return topic;
+    },
+    subscriber(opts?: Parameters<typeof createKafkaSubscriber>[1]): EventSubscriber {
+      const subscriber = createKafkaSubscriber(ref.kafka, opts);
+      running.push(subscriber);
+      return subscriber;
+    },
+  };
   beforeAll(async () => {
     ref.kafka = await testKafka();
     ref.publisher = createKafkaPublisher(ref.kafka);
+  });
+  afterEach(async () => {
+    await Promise.all(running.splice(0).map((s) => s.stop()));
   });
   afterAll(async () => {
     await ref.publisher?.disconnect();
