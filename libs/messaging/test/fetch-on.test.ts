@@ -1,6 +1,6 @@
 import { eventually, sleep, uniqueName, waitFor } from '@concert/testing';
 import { describe, expect, it } from 'vitest';
-import { useKafka } from './support';
+import { gate, useKafka } from './support';
 
 describe('subscriber: fetching goes on while handlers run', () => {
   const k = useKafka();
@@ -10,22 +10,22 @@ describe('subscriber: fetching goes on while handlers run', () => {
     const groupId = uniqueName('fetch-on');
     const order: string[] = [];
     let inSlow = false;
-    let release!: () => void;
-    const gate = new Promise<void>((resolve) => (release = resolve));
-    const subscriber = k.subscriber({ fetchMaxWaitMs: 5000 });
-    await subscriber.run({
-      groupId,
-      topics: [topic],
-      fromBeginning: true,
-      maxInFlight: 4,
-      handler: async (msg) => {
-        if (msg.key === 'slow') {
-          inSlow = true;
-          await gate;
-        }
-        order.push(`${msg.key}:${msg.value}`);
+    const held = gate();
+    const subscriber = await k.consume(
+      {
+        topic,
+        groupId,
+        maxInFlight: 4,
+        handler: async (msg) => {
+          if (msg.key === 'slow') {
+            inSlow = true;
+            await held.closed;
+          }
+          order.push(`${msg.key}:${msg.value}`);
+        },
       },
-    });
+      { fetchMaxWaitMs: 5000 },
+    );
     await k.publisher.publish([{ topic, key: 'slow', value: '0' }]);
     await waitFor(() => inSlow, { timeoutMs: 20_000 }); // message 0 is fetched and stuck in its handler
 
@@ -38,7 +38,7 @@ describe('subscriber: fetching goes on while handlers run', () => {
     await eventually(() => expect(order).toEqual(['a:1', 'a:3']), { timeoutMs: 10_000 });
 
     const stopping = subscriber.stop();
-    release();
+    held.open();
     await stopping;
     expect(order).toEqual(['a:1', 'a:3', 'slow:0']);
     // Committed: past 0 at most (message 2 never ran), so a new member starts at 1 or 2 and
@@ -55,22 +55,22 @@ describe('subscriber: fetching goes on while handlers run', () => {
     const topic = await k.topic('fetch_on_backlog', 1);
     const handled: number[] = [];
     let inStuck = false;
-    let release!: () => void;
-    const gate = new Promise<void>((resolve) => (release = resolve));
-    const subscriber = k.subscriber({ maxBacklogPerPartition: 10, fetchMaxWaitMs: 200 });
-    await subscriber.run({
-      groupId: uniqueName('backlog'),
-      topics: [topic],
-      fromBeginning: true,
-      maxInFlight: 4,
-      handler: async (msg) => {
-        if (msg.value === '0') {
-          inStuck = true;
-          await gate;
-        }
-        handled.push(Number(msg.value));
+    const held = gate();
+    await k.consume(
+      {
+        topic,
+        groupId: uniqueName('backlog'),
+        maxInFlight: 4,
+        handler: async (msg) => {
+          if (msg.value === '0') {
+            inStuck = true;
+            await held.closed;
+          }
+          handled.push(Number(msg.value));
+        },
       },
-    });
+      { maxBacklogPerPartition: 10, fetchMaxWaitMs: 200 },
+    );
     // One message per publish: each its own fetch, so the pause shows between them.
     await k.publisher.publish([{ topic, key: 'stuck', value: '0' }]);
     await waitFor(() => inStuck, { timeoutMs: 20_000 });
@@ -79,7 +79,7 @@ describe('subscriber: fetching goes on while handlers run', () => {
     // Message 0 holds the committable offset: at most the limit (plus the batch that reached it) was taken.
     expect(handled.length).toBeGreaterThanOrEqual(9);
     expect(handled.length).toBeLessThan(29);
-    release();
+    held.open();
     await eventually(() => expect([...handled].sort((x, y) => x - y)).toEqual(Array.from({ length: 30 }, (_, i) => i)), { timeoutMs: 15_000 });
   }, 60_000);
 });

@@ -17,19 +17,20 @@ describe('subscriber: failing handler', () => {
     const topic = await topicWith(['m1', 'm2', 'm3']);
     const attempts = new Map<string, number>();
     const processed: string[] = [];
-    const subscriber = k.subscriber({ handlerBackoffBaseMs: 10, handlerBackoffMaxMs: 20 });
-    await subscriber.run({
-      groupId: uniqueName('retry'),
-      topics: [topic],
-      fromBeginning: true,
-      handlerRetries: 2,
-      handler: async (msg) => {
-        const n = (attempts.get(msg.value) ?? 0) + 1;
-        attempts.set(msg.value, n);
-        if (msg.value === 'm2' && n <= 5) throw new Error(`transient failure ${n}`);
-        processed.push(msg.value);
+    const subscriber = await k.consume(
+      {
+        topic,
+        groupId: uniqueName('retry'),
+        handlerRetries: 2,
+        handler: async (msg) => {
+          const n = (attempts.get(msg.value) ?? 0) + 1;
+          attempts.set(msg.value, n);
+          if (msg.value === 'm2' && n <= 5) throw new Error(`transient failure ${n}`);
+          processed.push(msg.value);
+        },
       },
-    });
+      { handlerBackoffBaseMs: 10, handlerBackoffMaxMs: 20 },
+    );
 
     await eventually(() => expect(processed).toEqual(['m1', 'm2', 'm3']), { timeoutMs: 30_000 });
     expect(attempts.get('m2')).toBe(6);
@@ -43,18 +44,19 @@ describe('subscriber: failing handler', () => {
     const seen: string[] = [];
     const processed: string[] = [];
     let outageUntil = Infinity;
-    const subscriber = k.subscriber({ handlerBackoffBaseMs: 20, handlerBackoffMaxMs: 300, registry });
-    await subscriber.run({
-      groupId: uniqueName('outage'),
-      topics: [topic],
-      fromBeginning: true,
-      handlerRetries: 2,
-      handler: async (msg) => {
-        seen.push(msg.value);
-        if (msg.value === 'stuck' && Date.now() < outageUntil) throw new Error('database unreachable');
-        processed.push(msg.value);
+    const subscriber = await k.consume(
+      {
+        topic,
+        groupId: uniqueName('outage'),
+        handlerRetries: 2,
+        handler: async (msg) => {
+          seen.push(msg.value);
+          if (msg.value === 'stuck' && Date.now() < outageUntil) throw new Error('database unreachable');
+          processed.push(msg.value);
+        },
       },
-    });
+      { handlerBackoffBaseMs: 20, handlerBackoffMaxMs: 300, registry },
+    );
 
     await waitFor(() => seen.filter((v) => v === 'stuck').length > 3, { timeoutMs: 30_000 });
     outageUntil = Date.now() + 12_000; // longer than the session timeout: membership must survive it

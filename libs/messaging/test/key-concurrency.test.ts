@@ -1,6 +1,6 @@
 import { eventually, uniqueName } from '@concert/testing';
 import { describe, expect, it } from 'vitest';
-import { useKafka } from './support';
+import { gate, useKafka } from './support';
 
 describe('subscriber: keys of one partition side by side', () => {
   const k = useKafka();
@@ -11,19 +11,18 @@ describe('subscriber: keys of one partition side by side', () => {
     await k.publisher.publish(messages);
     const groupId = uniqueName('keys');
     const order: string[] = [];
-    let release!: () => void;
-    const gate = new Promise<void>((resolve) => (release = resolve));
-    const subscriber = k.subscriber();
-    await subscriber.run({
-      groupId,
-      topics: [topic],
-      fromBeginning: true,
-      maxInFlight: 4,
-      handler: async (msg) => {
-        if (msg.key === 'slow') await gate;
-        order.push(`${msg.key}:${msg.value}`);
+    const held = gate();
+    const subscriber = await k.consume(
+      {
+        topic,
+        groupId,
+        maxInFlight: 4,
+        handler: async (msg) => {
+          if (msg.key === 'slow') await held.closed;
+          order.push(`${msg.key}:${msg.value}`);
+        },
       },
-    });
+    );
 
     // Every 'a' and 'b' message passes while the first 'slow' one is still in its handler.
     await eventually(() => expect(order.filter((o) => !o.startsWith('slow'))).toHaveLength(8), { timeoutMs: 30_000 });
@@ -38,7 +37,7 @@ describe('subscriber: keys of one partition side by side', () => {
     // the group starts at 3 at the latest and gets everything from there ('a'/'b' messages again:
     // the inbox makes that redelivery harmless). Nothing unfinished is ever skipped.
     const stopping = subscriber.stop();
-    release();
+    held.open();
     await stopping;
     expect(order.filter((o) => o.startsWith('slow'))).toEqual(['slow:0']);
     const again: number[] = [];

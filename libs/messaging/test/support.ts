@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll } from 'vitest';
-import { createKafka, createKafkaPublisher, createKafkaSubscriber, deleteTopics, ensureTopics, type EventPublisher, type EventSubscriber, type KafkaClient } from '../src';
+import { createKafka, createKafkaPublisher, createKafkaSubscriber, deleteTopics, ensureTopics, type EventPublisher, type EventSubscriber, type KafkaClient, type SubscribeOptions } from '../src';
 import { testKafkaBrokers, uniqueName, waitForPort } from '@concert/testing';
 
 export async function testKafka(): Promise<KafkaClient> {
@@ -36,6 +36,16 @@ export function useKafka() {
       running.push(subscriber);
       return subscriber;
     },
+    /** A new subscriber reading `topic` from its beginning (as the services do), stopped after the test. */
+    async consume(
+      run: Omit<SubscribeOptions, 'topics' | 'fromBeginning'> & { topic: string },
+      opts?: Parameters<typeof createKafkaSubscriber>[1],
+    ): Promise<EventSubscriber> {
+      const { topic, ...rest } = run;
+      const subscriber = ref.subscriber(opts);
+      await subscriber.run({ ...rest, topics: [topic], fromBeginning: true });
+      return subscriber;
+    },
   };
   beforeAll(async () => {
     ref.kafka = await testKafka();
@@ -49,4 +59,11 @@ export function useKafka() {
     await deleteTopics(ref.kafka, ref.topics).catch(() => undefined);
   });
   return ref;
+}
+
+/** A handler that waits at the gate stays in flight until the test opens it. */
+export function gate(): { closed: Promise<void>; open: () => void } {
+  let open!: () => void;
+  const closed = new Promise<void>((resolve) => (open = resolve));
+  return { closed, open };
 }
