@@ -80,12 +80,8 @@ export function createAuthentication(deps: { tokens: TokenService; sessions: Ses
       next();
     };
 
-  const authenticate: RequestHandler = async (req, res, next) => {
-    const principal = await verifiedPrincipal(req);
-    await sessionCheck(principal)();
-    res.locals.principal = principal;
-    next();
-  };
+  /** Authentication alone: the routes without a queue token. */
+  const authenticate = authenticateWith({});
 
   async function ownPass(raw: string | undefined, userId: string): Promise<QueuePass> {
     if (!raw) throw new AppError('QUEUE_TOKEN_INVALID', 'The X-Queue-Token header is required');
