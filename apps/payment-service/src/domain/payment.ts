@@ -1,4 +1,4 @@
-import { DomainError, type ReservationStatus } from '@concert/contracts';
+import { DomainError, type PaymentStatus, type ReservationStatus } from '@concert/contracts';
 
 export interface PayableView {
   userId: string;
@@ -8,7 +8,7 @@ export interface PayableView {
 }
 
 export interface PriorPayment {
-  status: 'COMPLETED' | 'REFUNDED';
+  status: Extract<PaymentStatus, 'COMPLETED' | 'REFUNDED'>;
 }
 
 /**

@@ -1,9 +1,9 @@
-import type { QueueEntry } from '@concert/contracts';
+import type { QueueEntry, QueueStatus } from '@concert/contracts';
 import { estimateWaitSeconds } from './eta';
 
 /** What the enqueue and status scripts report about one fan, with the inputs of the ETA. */
 export interface EntryState {
-  status: 'WAITING' | 'ACTIVE' | 'EXPIRED';
+  status: QueueStatus;
   position: number;
   activeUntilMs: number | null;
   created: boolean;

@@ -1,3 +1,5 @@
+import type { QueueStatusResponse } from '@concert/contracts';
+
 // The public API's shapes (API.md), imported as types only: the bundle ships none of the
 // contracts' runtime (zod), and a contract change that breaks the app fails its typecheck.
 export type {
@@ -12,11 +14,5 @@ export type {
   Seat,
 } from '@concert/contracts';
 
-export interface QueueTokenResponse {
-  queueToken: string;
-  concertId: string;
-  status: 'WAITING' | 'ACTIVE' | 'EXPIRED';
-  position: number;
-  estimatedWaitSeconds: number;
-  activeUntil: string | null;
-}
+/** The queue's answer to a fan joining it: their status, with the pass they present from now on. */
+export type QueueTokenResponse = QueueStatusResponse & { queueToken: string };

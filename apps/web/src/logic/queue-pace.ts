@@ -3,9 +3,10 @@
  * (or a `pollAfterSeconds` field) when it has an opinion; otherwise we poll about once a second
  * near the front and more calmly far back, always well inside the queue's idle eviction (60 s).
  */
+import type { QueueStatus } from '@concert/contracts';
 
 export interface QueueView {
-  status: 'WAITING' | 'ACTIVE' | 'EXPIRED';
+  status: QueueStatus;
   position: number;
   estimatedWaitSeconds: number;
 }

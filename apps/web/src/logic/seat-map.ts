@@ -1,17 +1,14 @@
 /** The seat map's state: what each seat looks like to this fan, and the counts an operator watches. */
+import type { ReservationStatus, Seat, SeatStatus } from '@concert/contracts';
 
-export type SeatStatus = 'AVAILABLE' | 'TEMPORARILY_RESERVED' | 'RESERVED';
-export interface Seat {
-  seatNumber: number;
-  status: SeatStatus;
-}
+export type { Seat, SeatStatus };
 
 /** What a fan sees on one seat: `mine` = held or bought by this fan. */
 export type SeatLook = 'free' | 'held' | 'sold' | 'mine-held' | 'mine-sold' | 'pending';
 
 export interface MyReservation {
   seatNumber: number;
-  status: 'TEMPORARILY_RESERVED' | 'CONFIRMED' | 'CANCELLED' | 'EXPIRED';
+  status: ReservationStatus;
 }
 
 /**
