@@ -1,6 +1,6 @@
 import { eventually, uniqueName } from '@concert/testing';
 import { describe, expect, it } from 'vitest';
-import { gate, useKafka } from './support';
+import { consumeHoldingSlow, useKafka } from './support';
 
 describe('subscriber: keys of one partition side by side', () => {
   const k = useKafka();
@@ -10,19 +10,7 @@ describe('subscriber: keys of one partition side by side', () => {
     const messages = Array.from({ length: 12 }, (_, i) => ({ topic, key: ['slow', 'a', 'b'][i % 3]!, value: String(i) }));
     await k.publisher.publish(messages);
     const groupId = uniqueName('keys');
-    const order: string[] = [];
-    const held = gate();
-    const subscriber = await k.consume(
-      {
-        topic,
-        groupId,
-        maxInFlight: 4,
-        handler: async (msg) => {
-          if (msg.key === 'slow') await held.closed;
-          order.push(`${msg.key}:${msg.value}`);
-        },
-      },
-    );
+    const { subscriber, order, held } = await consumeHoldingSlow(k, { topic, groupId });
 
     // Every 'a' and 'b' message passes while the first 'slow' one is still in its handler.
     await eventually(() => expect(order.filter((o) => !o.startsWith('slow'))).toHaveLength(8), { timeoutMs: 30_000 });
@@ -41,9 +29,8 @@ describe('subscriber: keys of one partition side by side', () => {
     await stopping;
     expect(order.filter((o) => o.startsWith('slow'))).toEqual(['slow:0']);
     const again: number[] = [];
-    const restarted = k.subscriber();
     // As the services do: a group that has no committed offset yet starts at the earliest.
-    await restarted.run({ groupId, topics: [topic], fromBeginning: true, handler: async (msg) => void again.push(Number(msg.value)) });
+    await k.consume({ topic, groupId, handler: async (msg) => void again.push(Number(msg.value)) });
     await eventually(() => expect(again.at(-1)).toBe(11), { timeoutMs: 30_000 });
     expect(again[0]).toBeLessThanOrEqual(3);
     expect(again).toEqual(Array.from({ length: 12 - again[0]! }, (_, i) => again[0]! + i));

@@ -61,6 +61,35 @@ export function useKafka() {
   return ref;
 }
 
+/**
+ * A subscriber of `topic` (up to 4 messages in flight) whose handler holds every message keyed
+ * 'slow' at a gate until the test opens it; `order` lists each finished message as `key:value`.
+ */
+export async function consumeHoldingSlow(
+  k: ReturnType<typeof useKafka>,
+  o: { topic: string; groupId: string },
+  opts?: Parameters<typeof createKafkaSubscriber>[1],
+) {
+  const order: string[] = [];
+  const held = gate();
+  let slowStarted = false;
+  const subscriber = await k.consume(
+    {
+      ...o,
+      maxInFlight: 4,
+      handler: async (msg) => {
+        if (msg.key === 'slow') {
+          slowStarted = true;
+          await held.closed;
+        }
+        order.push(`${msg.key}:${msg.value}`);
+      },
+    },
+    opts,
+  );
+  return { subscriber, order, held, slowStarted: () => slowStarted };
+}
+
 /** A handler that waits at the gate stays in flight until the test opens it. */
 export function gate(): { closed: Promise<void>; open: () => void } {
   let open!: () => void;
