@@ -1,41 +1,25 @@
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { INTERNAL_TOKEN_HEADER } from '@concert/contracts';
 import { DEMO_ADMIN_PASSWORD, serviceTokenSource, type ServiceName } from '@concert/service-kit';
-import { call, startTestGateway, type TestGateway } from './support/gateway';
-import { flows } from './support/flows';
-import { REPO_ROOT, SERVICES, startStack, type Stack } from './support/services';
+import { call } from './support/gateway';
+import { overRealServices } from './support/over-real-services';
+import { REPO_ROOT, SERVICES } from './support/services';
 
 // Issue 11 against the real services: least privilege between services, id aliasing, bad input, auth abuse.
 describe('hardening over the real services', () => {
-  let stack: Stack;
-  let gw: TestGateway;
-  let adminToken: string;
-  const api = (p: string) => `${gw.api}${p}`;
-  const { signupAndLogin, openConcert, admitted } = flows(api, () => adminToken);
+  const live = overRealServices({
+    TRUST_PROXY: 'loopback',
+    LOGIN_FREE_FAILURES: '3',
+    RATE_LIMIT_AUTH_POINTS: '30',
+    RATE_LIMIT_SIGNUP_POINTS: '3',
+    RATE_LIMIT_ENQUEUE_POINTS: '6',
+  });
+  const { api, signupAndLogin, openConcert, admitted } = live;
   // Behind a proxy on loopback, X-Forwarded-For names the client: one address per actor below.
   const from = (ip: string) => ({ 'x-forwarded-for': ip });
-
-  beforeAll(async () => {
-    stack = await startStack({ 'queue-service': { QUEUE_TICK_MS: '50' } });
-    gw = await startTestGateway({
-      ...stack.gatewayEnv,
-      TRUST_PROXY: 'loopback',
-      LOGIN_FREE_FAILURES: '3',
-      RATE_LIMIT_AUTH_POINTS: '30',
-      RATE_LIMIT_SIGNUP_POINTS: '3',
-      RATE_LIMIT_ENQUEUE_POINTS: '6',
-    });
-    const login = await call('POST', api('/auth/login'), { body: stack.admin });
-    expect(login.status, JSON.stringify(login.body)).toBe(200);
-    adminToken = login.body.accessToken as string;
-  }, 120_000);
-  afterAll(async () => {
-    await gw?.stop();
-    await stack?.stop();
-  });
 
   describe('least privilege between services', () => {
     const internal = async (svc: { url: string }, path: string, token: string, init: { method?: string; body?: unknown } = {}) => {
@@ -47,29 +31,29 @@ describe('hardening over the real services', () => {
       return { status: res.status, body: (await res.json().catch(() => ({}))) as Record<string, unknown> };
     };
     const token = (caller: 'gateway' | 'payment-service', audience: ServiceName) =>
-      serviceTokenSource(caller, caller === 'gateway' ? stack.internalKeys.INTERNAL_KEY_GATEWAY : stack.internalKeys.INTERNAL_KEY_PAYMENT, audience)();
+      serviceTokenSource(caller, caller === 'gateway' ? live.stack.internalKeys.INTERNAL_KEY_GATEWAY : live.stack.internalKeys.INTERNAL_KEY_PAYMENT, audience)();
 
     it('the old shared default opens nothing; each caller reaches only its routes', async () => {
       const user = randomUUID();
-      expect((await internal(stack.payment, `/internal/users/${user}/balance`, 'dev-internal-token-change-me')).status).toBe(403);
+      expect((await internal(live.stack.payment, `/internal/users/${user}/balance`, 'dev-internal-token-change-me')).status).toBe(403);
       // payment-service may ask booking whether a reservation is payable, and nothing else anywhere.
       const pay = await token('payment-service', 'booking-service');
-      expect((await internal(stack.booking, `/internal/reservations/${randomUUID()}/payable`, pay)).status).toBe(404);
-      expect((await internal(stack.booking, '/internal/concerts', pay)).status).toBe(403);
-      expect((await internal(stack.booking, `/internal/users/${user}/reservations`, pay)).status).toBe(403);
-      expect((await internal(stack.payment, `/internal/users/${user}/balance`, await token('payment-service', 'payment-service'))).status).toBe(403);
-      expect((await internal(stack.queue, `/internal/queues/${randomUUID()}/stats`, await token('payment-service', 'queue-service'))).status).toBe(403);
+      expect((await internal(live.stack.booking, `/internal/reservations/${randomUUID()}/payable`, pay)).status).toBe(404);
+      expect((await internal(live.stack.booking, '/internal/concerts', pay)).status).toBe(403);
+      expect((await internal(live.stack.booking, `/internal/users/${user}/reservations`, pay)).status).toBe(403);
+      expect((await internal(live.stack.payment, `/internal/users/${user}/balance`, await token('payment-service', 'payment-service'))).status).toBe(403);
+      expect((await internal(live.stack.queue, `/internal/queues/${randomUUID()}/stats`, await token('payment-service', 'queue-service'))).status).toBe(403);
       // A gateway token for one service is not accepted by another.
-      expect((await internal(stack.payment, `/internal/users/${user}/balance`, await token('gateway', 'booking-service'))).status).toBe(403);
-      expect((await internal(stack.booking, '/internal/concerts', await token('gateway', 'booking-service'))).status).toBe(200);
+      expect((await internal(live.stack.payment, `/internal/users/${user}/balance`, await token('gateway', 'booking-service'))).status).toBe(403);
+      expect((await internal(live.stack.booking, '/internal/concerts', await token('gateway', 'booking-service'))).status).toBe(200);
     });
 
     it('no HTTP field makes an admin: role in the create-user call is ignored', async () => {
       const email = `would-be-admin-${randomUUID()}@example.test`;
       const gwToken = await token('gateway', 'payment-service');
-      const created = await internal(stack.payment, '/internal/users', gwToken, { method: 'POST', body: { email, name: 'Mallory', password: 'password-123', role: 'admin' } });
+      const created = await internal(live.stack.payment, '/internal/users', gwToken, { method: 'POST', body: { email, name: 'Mallory', password: 'password-123', role: 'admin' } });
       expect(created.status).toBe(201);
-      const verified = await internal(stack.payment, '/internal/users/verify', gwToken, { method: 'POST', body: { email, password: 'password-123' } });
+      const verified = await internal(live.stack.payment, '/internal/users/verify', gwToken, { method: 'POST', body: { email, password: 'password-123' } });
       expect((verified.body.user as { role: string }).role).toBe('user');
       const login = await call('POST', api('/auth/login'), { body: { email, password: 'password-123' } });
       expect((await call('GET', api(`/admin/concerts/${randomUUID()}/queue`), { token: login.body.accessToken as string })).status).toBe(403);
@@ -129,7 +113,7 @@ describe('hardening over the real services', () => {
         const clean = body.email.replace(/\u0000/g, '');
         expect((await call('POST', api('/auth/login'), { body: { email: clean, password: body.password } })).status).toBe(401);
       }
-      const title = await call('POST', api('/admin/concerts'), { token: adminToken, body: { title: 'A\u0000B' } });
+      const title = await call('POST', api('/admin/concerts'), { token: live.adminToken, body: { title: 'A\u0000B' } });
       expect(title.status).toBe(400);
     });
 
@@ -138,7 +122,7 @@ describe('hardening over the real services', () => {
       for (const price of ['0.00', '0', '0.0']) {
         const now = Date.now();
         const r = await call('POST', api('/admin/concerts'), {
-          token: adminToken,
+          token: live.adminToken,
           body: {
             title: 'Free',
             artist: 'Nobody',

@@ -1,30 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { eventually } from '@concert/testing';
-import { call, startTestGateway, type Reply, type TestGateway } from './support/gateway';
-import { flows } from './support/flows';
-import { startStack, type Stack } from './support/services';
+import { call, type Reply } from './support/gateway';
+import { overRealServices } from './support/over-real-services';
 
 // The whole public flow through the gateway against the real services, run as child processes.
 describe('gateway over the real services', () => {
-  let stack: Stack;
-  let gw: TestGateway;
-  let adminToken: string;
-  const api = (p: string) => `${gw.api}${p}`;
-
-  beforeAll(async () => {
-    stack = await startStack({ 'queue-service': { QUEUE_TICK_MS: '50' } });
-    gw = await startTestGateway(stack.gatewayEnv);
-    const login = await call('POST', api('/auth/login'), { body: stack.admin });
-    expect(login.status, JSON.stringify(login.body)).toBe(200);
-    adminToken = login.body.accessToken as string;
-  }, 120_000);
-  afterAll(async () => {
-    await gw?.stop();
-    await stack?.stop();
-  });
-
-  const { signupAndLogin, openConcert, admitted } = flows(api, () => adminToken);
+  const live = overRealServices();
+  const { api, signupAndLogin, openConcert, admitted } = live;
 
   it('auth: signup, duplicate email, wrong password, /me without role, replaced login', async () => {
     const fan = await signupAndLogin();
@@ -50,14 +33,14 @@ describe('gateway over the real services', () => {
     const concertId = await openConcert();
     expect((await call('GET', api(`/admin/concerts/${concertId}/queue`), { token: fan.token })).status).toBe(403);
     const policy = await call('PUT', api(`/admin/concerts/${concertId}/queue-policy`), {
-      token: adminToken,
+      token: live.adminToken,
       body: { admitPerSecond: 100, maxActive: 50, activeTtlSeconds: 600 },
     });
     expect(policy.status, JSON.stringify(policy.body)).toBe(200);
-    const stats = await call('GET', api(`/admin/concerts/${concertId}/queue`), { token: adminToken });
+    const stats = await call('GET', api(`/admin/concerts/${concertId}/queue`), { token: live.adminToken });
     expect(stats.status).toBe(200);
     expect(stats.body).toMatchObject({ waiting: expect.any(Number), active: expect.any(Number), admitPerSecond: 100, maxActive: 50 });
-    const missing = await call('GET', api(`/admin/concerts/${randomUUID()}/queue`), { token: adminToken });
+    const missing = await call('GET', api(`/admin/concerts/${randomUUID()}/queue`), { token: live.adminToken });
     expect(missing.status).toBe(404);
     expect(missing.body.code).toBe('CONCERT_NOT_FOUND');
   });
@@ -70,7 +53,7 @@ describe('gateway over the real services', () => {
     expect(unknown.body.code).toBe('CONCERT_NOT_FOUND');
 
     const concertId = await openConcert();
-    const closed = await call('PATCH', api(`/admin/concerts/${concertId}`), { token: adminToken, body: { status: 'BOOKING_CLOSED' } });
+    const closed = await call('PATCH', api(`/admin/concerts/${concertId}`), { token: live.adminToken, body: { status: 'BOOKING_CLOSED' } });
     expect(closed.status, JSON.stringify(closed.body)).toBe(200);
     const refused = await call('POST', api(`/concerts/${concertId}/queue/tokens`), { token: fan.token });
     expect(refused.status).toBe(409);
@@ -195,7 +178,7 @@ describe('gateway over the real services', () => {
   });
 
   it('readyz is green with every service up', async () => {
-    const r = await call('GET', `${gw.url}/readyz`);
+    const r = await call('GET', `${live.gw.url}/readyz`);
     expect(r.status, JSON.stringify(r.body)).toBe(200);
   });
 });

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { SignJWT, generateKeyPair, exportSPKI, decodeJwt, decodeProtectedHeader, base64url } from 'jose';
+import { SignJWT, generateKeyPair, exportSPKI, decodeJwt, decodeProtectedHeader, base64url, type JWTPayload } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, startTestGateway, type TestGateway } from './support/gateway';
 
@@ -41,30 +41,14 @@ describe('access tokens', () => {
   it('a token signed with another key is refused', async () => {
     const userId = randomUUID();
     const { privateKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519' });
-    const forged = await new SignJWT({ role: 'admin', email: 'x@example.test' })
-      .setProtectedHeader({ alg: 'EdDSA', typ: 'at+jwt' })
-      .setIssuer(gw.config.JWT_ISSUER)
-      .setAudience(gw.config.JWT_AUDIENCE)
-      .setSubject(userId)
-      .setJti(randomUUID())
-      .setIssuedAt()
-      .setExpirationTime('1h')
-      .sign(privateKey);
+    const forged = await signed({ role: 'admin', email: 'x@example.test' }, privateKey, { sub: userId });
     expect401(await call('GET', me(), { token: forged }), 'UNAUTHENTICATED');
   });
 
   it('HS256 keyed with the public key (algorithm confusion) is refused', async () => {
     const { publicKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519', extractable: true });
     const secret = new TextEncoder().encode(await exportSPKI(publicKey));
-    const forged = await new SignJWT({ role: 'admin', email: 'x@example.test' })
-      .setProtectedHeader({ alg: 'HS256', typ: 'at+jwt' })
-      .setIssuer(gw.config.JWT_ISSUER)
-      .setAudience(gw.config.JWT_AUDIENCE)
-      .setSubject(randomUUID())
-      .setJti(randomUUID())
-      .setIssuedAt()
-      .setExpirationTime('1h')
-      .sign(secret);
+    const forged = await signed({ role: 'admin', email: 'x@example.test' }, secret, { alg: 'HS256' });
     expect401(await call('GET', me(), { token: forged }), 'UNAUTHENTICATED');
   });
 
@@ -83,15 +67,7 @@ describe('access tokens', () => {
       ['someone-else', gw.config.JWT_AUDIENCE],
       [gw.config.JWT_ISSUER, 'other-api'],
     ]) {
-      const t = await new SignJWT({ role: 'user', email: 'x@example.test' })
-        .setProtectedHeader({ alg: 'EdDSA', typ: 'at+jwt' })
-        .setIssuer(iss!)
-        .setAudience(aud!)
-        .setSubject(randomUUID())
-        .setJti(randomUUID())
-        .setIssuedAt()
-        .setExpirationTime('1h')
-        .sign(keysPrivate);
+      const t = await signed({ role: 'user', email: 'x@example.test' }, keysPrivate, { iss: iss!, aud: aud! });
       expect401(await call('GET', me(), { token: t }), 'UNAUTHENTICATED');
     }
   });
@@ -100,15 +76,13 @@ describe('access tokens', () => {
     const userId = randomUUID();
     const jti = randomUUID();
     const past = Math.floor(Date.now() / 1000) - 10;
-    const t = await new SignJWT({ role: 'user', email: 'x@example.test' })
-      .setProtectedHeader({ alg: 'EdDSA', typ: 'at+jwt', kid: decodeProtectedHeader(await gw.login({ id: randomUUID() })).kid })
-      .setIssuer(gw.config.JWT_ISSUER)
-      .setAudience(gw.config.JWT_AUDIENCE)
-      .setSubject(userId)
-      .setJti(jti)
-      .setIssuedAt(past - 3600)
-      .setExpirationTime(past)
-      .sign(await loadPrivate());
+    const t = await signed({ role: 'user', email: 'x@example.test' }, await loadPrivate(), {
+      kid: decodeProtectedHeader(await gw.login({ id: randomUUID() })).kid,
+      sub: userId,
+      jti,
+      iat: past - 3600,
+      exp: past,
+    });
     await gw.sessions.activate(userId, jti, 60);
     expect401(await call('GET', me(), { token: t }), 'TOKEN_EXPIRED');
   });
@@ -169,15 +143,7 @@ describe('queue tokens', () => {
       expect(r.body.code).toBe('QUEUE_TOKEN_INVALID');
     }
     const { privateKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519' });
-    const forged = await new SignJWT({ cid: randomUUID() })
-      .setProtectedHeader({ alg: 'EdDSA', typ: 'queue' })
-      .setIssuer(gw.config.JWT_ISSUER)
-      .setAudience(gw.config.JWT_AUDIENCE)
-      .setSubject(userId)
-      .setJti(randomUUID())
-      .setIssuedAt()
-      .setExpirationTime('1h')
-      .sign(privateKey);
+    const forged = await signed({ cid: randomUUID() }, privateKey, { typ: 'queue', sub: userId });
     const r = await call('GET', `${gw.api}/queue/status`, { token, queueToken: forged });
     expect(r.body.code).toBe('QUEUE_TOKEN_INVALID');
   });
@@ -330,6 +296,26 @@ describe('documents and probes', () => {
     expect(metrics).toContain('http_request_duration_seconds');
   });
 });
+
+/**
+ * A token made by hand, as an attacker or a broken client would: the gateway's issuer and
+ * audience, a fresh subject and id and one hour of life unless the test changes one of them.
+ */
+function signed(
+  claims: JWTPayload,
+  key: Parameters<SignJWT['sign']>[0],
+  o: { alg?: string; typ?: string; kid?: string; iss?: string; aud?: string; sub?: string; jti?: string; iat?: number; exp?: number } = {},
+): Promise<string> {
+  return new SignJWT(claims)
+    .setProtectedHeader({ alg: o.alg ?? 'EdDSA', typ: o.typ ?? 'at+jwt', ...(o.kid ? { kid: o.kid } : {}) })
+    .setIssuer(o.iss ?? gw.config.JWT_ISSUER)
+    .setAudience(o.aud ?? gw.config.JWT_AUDIENCE)
+    .setSubject(o.sub ?? randomUUID())
+    .setJti(o.jti ?? randomUUID())
+    .setIssuedAt(o.iat)
+    .setExpirationTime(o.exp ?? '1h')
+    .sign(key);
+}
 
 async function loadPrivate() {
   const { loadSigningKeys } = await import('../src/auth/keys');
