@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { createDb, createPool } from '@concert/db';
 import { createLogger, createMetrics } from '@concert/service-kit';
-import { openConcertDraft, testRedisUrl } from '@concert/testing';
+import { openConcertDraft, TEST_INTERNAL_KEY_GATEWAY, testRedisUrl } from '@concert/testing';
 import { createApp } from '../src/app';
 import { readConfig } from '../src/config';
 import { ReadThroughCache } from '../src/data-access/cache';
@@ -14,7 +14,7 @@ import { bookingMetrics } from '../src/metrics';
 import { changeConcertStatus, createConcert } from '../src/use-cases/concerts';
 import type { BookingDeps } from '../src/use-cases/deps';
 import { eventWriter } from '../src/use-cases/events';
-import { DATABASE_URL, INTERNAL_KEY } from '../test/support';
+import { DATABASE_URL } from '../test/support';
 
 /**
  * booking-service as a provider: its real express app (createApp) for the verifier to serve, with the
@@ -26,7 +26,7 @@ export async function bookingProvider() {
   const id = randomBytes(4).toString('hex');
   const topicPrefix = `pact${id}.`;
   const bullPrefix = `{pact${id}}`;
-  const config = readConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL, REDIS_URL: await testRedisUrl(), INTERNAL_KEY_GATEWAY: INTERNAL_KEY, KAFKA_TOPIC_PREFIX: topicPrefix, BULLMQ_PREFIX: bullPrefix });
+  const config = readConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL, REDIS_URL: await testRedisUrl(), INTERNAL_KEY_GATEWAY: TEST_INTERNAL_KEY_GATEWAY, KAFKA_TOPIC_PREFIX: topicPrefix, BULLMQ_PREFIX: bullPrefix });
   await migrate(config);
   const logger = createLogger('booking-service', 'silent');
   const pool = createPool(config.DATABASE_URL, { max: 4, applicationName: 'booking-pact' });
@@ -49,7 +49,7 @@ export async function bookingProvider() {
     deps,
     pool,
     topicPrefix,
-    app: createApp(deps, { logger, metrics, internalKeys: { gateway: INTERNAL_KEY, payment: config.INTERNAL_KEY_PAYMENT }, readiness: {} }),
+    app: createApp(deps, { logger, metrics, internalKeys: { gateway: TEST_INTERNAL_KEY_GATEWAY, payment: config.INTERNAL_KEY_PAYMENT }, readiness: {} }),
     async close() {
       await pool.query('delete from booking.outbox where topic like $1', [`${topicPrefix}%`]);
       await deps.expiry.close();

@@ -1,17 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { TOPICS } from '@concert/contracts';
 import { eventually, sleep } from '@concert/testing';
-import { ALL_PRODUCED, eventedBooking, newUser, openConcert, parsed, paymentCompletedFor, type EventedBooking } from './support';
+import { ALL_PRODUCED, eventedBooking, newUser, openConcert, parsed, paymentCompletedFor } from './support';
 
-let t: EventedBooking;
-
-beforeAll(async () => {
-  t = await eventedBooking();
-});
-
-afterAll(async () => {
-  await t?.stop();
-});
+const t = eventedBooking();
 
 const reservation = async (id: string, userId: string) => (await t.a.get(`/internal/reservations/${id}?userId=${userId}`)).body;
 const ofReservation = (topic: (typeof ALL_PRODUCED)[number], id: string) =>

@@ -1,5 +1,6 @@
 import { serviceTokenSource } from '@concert/service-kit';
 import { randomBytes, randomUUID } from 'node:crypto';
+import { afterAll, beforeAll } from 'vitest';
 import { EXAMPLE_EVENTS, INTERNAL_TOKEN_HEADER, TOPICS, topicName, type Topic } from '@concert/contracts';
 import {
   createKafka,
@@ -9,15 +10,13 @@ import {
   type EventPublisher,
   type IncomingMessage,
 } from '@concert/messaging';
-import { openConcertDraft, testKafkaBrokers, testRedisUrl } from '@concert/testing';
+import { openConcertDraft, serviceTestDatabaseUrl, TEST_INTERNAL_KEY_GATEWAY, testKafkaBrokers, testRedisUrl } from '@concert/testing';
 import { readConfig } from '../src/config';
 import { start, type RunningBookingService } from '../src/start';
 
-export const INTERNAL_KEY = 'test-internal-key-gateway-0123456789abcdef';
 /** A service token as the gateway would send it. */
-export const internalToken = serviceTokenSource('gateway', INTERNAL_KEY, 'booking-service');
-export const DATABASE_URL =
-  process.env.BOOKING_DATABASE_URL ?? 'postgres://booking_svc:booking_svc@127.0.0.1:5432/concert_test';
+export const internalToken = serviceTokenSource('gateway', TEST_INTERNAL_KEY_GATEWAY, 'booking-service');
+export const DATABASE_URL = process.env.BOOKING_DATABASE_URL ?? serviceTestDatabaseUrl('booking_svc');
 
 /** One isolated environment per test file: topic prefix, consumer group and BullMQ prefix. */
 export function testNamespace() {
@@ -37,31 +36,39 @@ export async function startBooking(ns: Namespace, env: Record<string, string> = 
     KAFKA_TOPIC_PREFIX: ns.topicPrefix,
     KAFKA_GROUP_ID: ns.groupId,
     BULLMQ_PREFIX: ns.bullPrefix,
-    INTERNAL_KEY_GATEWAY: INTERNAL_KEY,
+    INTERNAL_KEY_GATEWAY: TEST_INTERNAL_KEY_GATEWAY,
     ...env,
   });
   return start(config);
 }
 
-/**
- * One booking-service in its own namespace, with every event it produces collected and a
- * publisher standing in for payment-service: the setup of the event-driven test files.
- */
-export async function eventedBooking(env: Record<string, string> = {}) {
-  const ns = testNamespace();
-  const events = await collectEvents(ns, ALL_PRODUCED);
-  const svc = await startBooking(ns, env);
-  const pub = await paymentPublisher(ns);
-  return {
-    ns,
-    svc,
-    a: api(svc.url),
-    events,
-    pub,
-    stop: () => Promise.all([svc.stop(), events.stop(), pub.disconnect()]).then(() => undefined),
-  };
+export interface EventedBooking {
+  ns: Namespace;
+  svc: RunningBookingService;
+  a: Api;
+  events: Awaited<ReturnType<typeof collectEvents>>;
+  pub: Awaited<ReturnType<typeof paymentPublisher>>;
 }
-export type EventedBooking = Awaited<ReturnType<typeof eventedBooking>>;
+
+/**
+ * For an event-driven test file: one booking-service in its own namespace, with every event it
+ * produces collected and a publisher standing in for payment-service; opened before the file's
+ * tests and stopped after them. Read the fields inside tests and hooks.
+ */
+export function eventedBooking(env: Record<string, string> = {}): EventedBooking {
+  const t = {} as EventedBooking;
+  beforeAll(async () => {
+    t.ns = testNamespace();
+    t.events = await collectEvents(t.ns, ALL_PRODUCED);
+    t.svc = await startBooking(t.ns, env);
+    t.a = api(t.svc.url);
+    t.pub = await paymentPublisher(t.ns);
+  });
+  afterAll(async () => {
+    await Promise.all([t.svc?.stop(), t.events?.stop(), t.pub?.disconnect()]);
+  });
+  return t;
+}
 
 /** A tiny client for the internal API. */
 export function api(baseUrl: string) {

@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { createDb, createPool, withTransaction } from '@concert/db';
 import { createInternalClient, createLogger, overloadMetrics, serviceTokenSource } from '@concert/service-kit';
-import { testRedisUrl } from '@concert/testing';
+import { TEST_INTERNAL_KEY_GATEWAY, testRedisUrl } from '@concert/testing';
 import { createApp } from '../src/app';
 import { PaymentConfig } from '../src/config';
 import { createBalanceCache } from '../src/data-access/balance.cache';
@@ -15,7 +15,7 @@ import type { Deps } from '../src/use-cases/deps';
 import { configurePasswordPool } from '../src/use-cases/password-pool';
 import { projectSeatReserved } from '../src/use-cases/reservation-projection';
 import { signup } from '../src/use-cases/users';
-import { INTERNAL_KEY, TEST_DATABASE_URL } from '../test/support';
+import { TEST_DATABASE_URL } from '../test/support';
 
 /**
  * payment-service's real use cases on the Postgres and Redis of its own tests, with no Kafka
@@ -29,7 +29,7 @@ export async function paymentDeps(bookingUrl = 'http://127.0.0.1:9') {
     LOG_LEVEL: 'silent',
     DATABASE_URL: TEST_DATABASE_URL,
     REDIS_URL: await testRedisUrl(),
-    INTERNAL_KEY_GATEWAY: INTERNAL_KEY,
+    INTERNAL_KEY_GATEWAY: TEST_INTERNAL_KEY_GATEWAY,
     KAFKA_TOPIC_PREFIX: topicPrefix,
     BOOKING_SERVICE_URL: bookingUrl,
   });

@@ -1,20 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { EVENT_CATALOG, EXAMPLE_EVENTS, TOPICS, schemaForTopic, topicName, type Topic } from '@concert/contracts';
 import { eventually } from '@concert/testing';
-import type { RunningService } from '../src/start';
-import {
-  EventCollector,
-  EventFeeder,
-  charge,
-  client,
-  dbPool,
-  newPrefix,
-  newUser,
-  projectionStatus,
-  startPayment,
-  type Client,
-} from './support';
+import { charge, dbPool, eventedPayment, newPrefix, newUser, projectionStatus } from './support';
 
 /**
  * Payment-service against libs/contracts: what it publishes validates against the catalog's
@@ -22,28 +10,14 @@ import {
  */
 const prefix = newPrefix();
 const pool = dbPool();
-let svc: RunningService;
-let call: Client;
-let feeder: EventFeeder;
-let collector: EventCollector;
 
 const consumed = (Object.keys(EVENT_CATALOG) as Topic[]).filter((t) =>
   (EVENT_CATALOG[t].consumers as readonly string[]).includes('payment-service'),
 );
 const produced = (Object.keys(EVENT_CATALOG) as Topic[]).filter((t) => EVENT_CATALOG[t].producer === 'payment-service');
 
-beforeAll(async () => {
-  svc = await startPayment(prefix);
-  call = client(svc.url);
-  feeder = await EventFeeder.create(prefix);
-  collector = await new EventCollector(prefix, produced).start();
-});
-afterAll(async () => {
-  await collector?.stop();
-  await feeder?.close();
-  await svc?.stop();
-  await pool.end();
-});
+afterAll(() => pool.end());
+const t = eventedPayment(prefix, { collect: produced });
 
 /** An example event with fresh ids, so runs never collide with each other or the inbox. */
 function example<T extends Topic>(topic: T, ids: { reservationId: string; userId: string; paymentId?: string; reservedUntil?: string }) {
@@ -67,9 +41,9 @@ describe('consumed events (EXAMPLE_EVENTS with fresh ids)', () => {
   });
 
   it(`${TOPICS.seatReserved}: the hold becomes payable`, async () => {
-    const u = await newUser(call);
+    const u = await newUser(t.call);
     const e = example(TOPICS.seatReserved, { reservationId: randomUUID(), userId: u.id, reservedUntil: new Date(Date.now() + 60_000).toISOString() });
-    await feeder.send(TOPICS.seatReserved, e);
+    await t.feeder.send(TOPICS.seatReserved, e);
     await eventually(async () => expect(await projectionStatus(pool, e.payload.reservationId)).toBe('TEMPORARILY_RESERVED'), { timeoutMs: 20_000 });
   });
 
@@ -78,18 +52,18 @@ describe('consumed events (EXAMPLE_EVENTS with fresh ids)', () => {
     [TOPICS.reservationCancelled, 'CANCELLED'],
   ] as const)('%s: the hold ends', async (topic, status) => {
     const e = example(topic, { reservationId: randomUUID(), userId: randomUUID() });
-    await feeder.send(topic, e);
+    await t.feeder.send(topic, e);
     await eventually(async () => expect(await projectionStatus(pool, e.payload.reservationId)).toBe(status), { timeoutMs: 20_000 });
   });
 
   it('an event that breaks its contract is parked (dead_lettered_total), not recorded, and the next one is applied', async () => {
-    const u = await newUser(call);
+    const u = await newUser(t.call);
     const good = example(TOPICS.seatReserved, { reservationId: randomUUID(), userId: u.id, reservedUntil: new Date(Date.now() + 60_000).toISOString() });
     const broken = { ...structuredClone(good), eventId: randomUUID(), payload: { ...good.payload, price: 120000 } };
-    await feeder.send(TOPICS.seatReserved, broken);
-    await feeder.send(TOPICS.seatReserved, good);
+    await t.feeder.send(TOPICS.seatReserved, broken);
+    await t.feeder.send(TOPICS.seatReserved, good);
     await eventually(async () => expect(await projectionStatus(pool, good.payload.reservationId)).toBe('TEMPORARILY_RESERVED'), { timeoutMs: 20_000 });
-    await eventually(async () => expect(await (await fetch(`${svc.url}/metrics`)).text()).toMatch(/dead_lettered_total\{[^}]*seat-reserved[^}]*\} 1/), {
+    await eventually(async () => expect(await (await fetch(`${t.svc.url}/metrics`)).text()).toMatch(/dead_lettered_total\{[^}]*seat-reserved[^}]*\} 1/), {
       timeoutMs: 10_000,
     });
     const { rows } = await pool.query('select 1 from payment.inbox where event_id = $1', [broken.eventId]);
@@ -97,20 +71,20 @@ describe('consumed events (EXAMPLE_EVENTS with fresh ids)', () => {
   });
 
   it(`${TOPICS.paymentRefundRequested}: the payment is refunded`, async () => {
-    const u = await newUser(call);
-    await charge(call, u.id, '200000');
+    const u = await newUser(t.call);
+    await charge(t.call, u.id, '200000');
     const hold = example(TOPICS.seatReserved, { reservationId: randomUUID(), userId: u.id, reservedUntil: new Date(Date.now() + 60_000).toISOString() });
-    await feeder.send(TOPICS.seatReserved, hold);
+    await t.feeder.send(TOPICS.seatReserved, hold);
     await eventually(async () => expect(await projectionStatus(pool, hold.payload.reservationId)).toBe('TEMPORARILY_RESERVED'), { timeoutMs: 20_000 });
-    const paid = await call<{ id: string }>('POST', '/internal/payments', {
+    const paid = await t.call<{ id: string }>('POST', '/internal/payments', {
       body: { userId: u.id, reservationId: hold.payload.reservationId },
       idempotencyKey: randomUUID(),
     });
     expect(paid.status).toBe(201);
     const e = example(TOPICS.paymentRefundRequested, { reservationId: hold.payload.reservationId, userId: u.id, paymentId: paid.body.id });
-    await feeder.send(TOPICS.paymentRefundRequested, e);
+    await t.feeder.send(TOPICS.paymentRefundRequested, e);
     await eventually(
-      async () => expect((await call<{ status: string }>('GET', `/internal/payments/${paid.body.id}?userId=${u.id}`)).body.status).toBe('REFUNDED'),
+      async () => expect((await t.call<{ status: string }>('GET', `/internal/payments/${paid.body.id}?userId=${u.id}`)).body.status).toBe('REFUNDED'),
       { timeoutMs: 20_000 },
     );
   });
@@ -123,7 +97,7 @@ describe('produced events (consumed from Kafka, validated with schemaForTopic)',
     await eventually(
       () => {
         for (const topic of produced) {
-          const msgs = collector.messages.filter((m) => m.topic === topicName(topic, prefix));
+          const msgs = t.collector.messages.filter((m) => m.topic === topicName(topic, prefix));
           expect(msgs.length).toBeGreaterThan(0);
           for (const m of msgs) {
             const envelope = JSON.parse(m.value) as { eventId: string; type: string; payload: Record<string, unknown> };

@@ -2,14 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TOPICS } from '@concert/contracts';
 import { eventually } from '@concert/testing';
-import type { RunningService } from '../src/start';
 import { startBookingStub } from './booking-stub';
 import {
-  EventCollector,
-  EventFeeder,
   charge,
-  client,
   dbPool,
+  eventedPayment,
   ledgerOf,
   newPrefix,
   newUser,
@@ -17,16 +14,10 @@ import {
   refundRequested,
   reservationEnded,
   seatReserved,
-  startPayment,
-  type Client,
 } from './support';
 
 const prefix = newPrefix();
 const pool = dbPool();
-let svc: RunningService;
-let call: Client;
-let feeder: EventFeeder;
-let collector: EventCollector;
 let booking: Awaited<ReturnType<typeof startBookingStub>>;
 
 interface PaymentBody {
@@ -39,25 +30,20 @@ interface PaymentBody {
   paidAt: string | null;
 }
 
+// Hooks run in order and are undone in reverse: the stub is up before payment-service asks it and closes after it stops.
 beforeAll(async () => {
   booking = await startBookingStub();
-  svc = await startPayment(prefix, { BOOKING_SERVICE_URL: booking.url });
-  call = client(svc.url);
-  feeder = await EventFeeder.create(prefix);
-  collector = await new EventCollector(prefix).start();
 });
 afterAll(async () => {
-  await collector?.stop();
-  await feeder?.close();
-  await svc?.stop();
   await booking?.close();
   await pool.end();
 });
+const t = eventedPayment(prefix, { env: () => ({ BOOKING_SERVICE_URL: booking.url }) });
 
 /** A hold as booking-service announces it; resolves once the consumer has projected it. */
 async function reserve(userId: string, price: string, holdMs = 300_000) {
   const event = seatReserved({ userId, price, holdMs });
-  await feeder.send(TOPICS.seatReserved, event);
+  await t.feeder.send(TOPICS.seatReserved, event);
   await eventually(async () => expect(await projectionStatus(pool, event.payload.reservationId)).toBe('TEMPORARILY_RESERVED'), {
     timeoutMs: 20_000,
   });
@@ -65,11 +51,11 @@ async function reserve(userId: string, price: string, holdMs = 300_000) {
 }
 
 const payReq = (userId: string, reservationId: string, key = randomUUID()) =>
-  call<PaymentBody>('POST', '/internal/payments', { body: { userId, reservationId }, idempotencyKey: key });
+  t.call<PaymentBody>('POST', '/internal/payments', { body: { userId, reservationId }, idempotencyKey: key });
 
 async function fundedUser(amount: string) {
-  const u = await newUser(call);
-  if (amount !== '0') expect((await charge(call, u.id, amount)).status).toBe(200);
+  const u = await newUser(t.call);
+  if (amount !== '0') expect((await charge(t.call, u.id, amount)).status).toBe(200);
   return u;
 }
 
@@ -104,17 +90,17 @@ describe('pay', () => {
       [u.id],
     );
     expect(rows).toEqual([{ type: 'PAYMENT', amount: '120.00', previous_balance: '300.00', new_balance: '180.00', related_id: res.body.id }]);
-    expect((await call('GET', `/internal/users/${u.id}/balance`)).body).toEqual({ balance: '180.00' });
+    expect((await t.call('GET', `/internal/users/${u.id}/balance`)).body).toEqual({ balance: '180.00' });
 
-    const got = await call<PaymentBody>('GET', `/internal/payments/${res.body.id}?userId=${u.id}`);
+    const got = await t.call<PaymentBody>('GET', `/internal/payments/${res.body.id}?userId=${u.id}`);
     expect(got.body).toEqual(res.body);
-    const other = await newUser(call);
-    expect((await call('GET', `/internal/payments/${res.body.id}?userId=${other.id}`)).body.code).toBe('PAYMENT_NOT_FOUND');
-    expect((await call('GET', `/internal/payments/${randomUUID()}?userId=${u.id}`)).status).toBe(404);
+    const other = await newUser(t.call);
+    expect((await t.call('GET', `/internal/payments/${res.body.id}?userId=${other.id}`)).body.code).toBe('PAYMENT_NOT_FOUND');
+    expect((await t.call('GET', `/internal/payments/${randomUUID()}?userId=${u.id}`)).status).toBe(404);
 
     await eventually(
       () => {
-        const e = collector.events('payment-completed').find((x) => x.payload.paymentId === res.body.id);
+        const e = t.collector.events('payment-completed').find((x) => x.payload.paymentId === res.body.id);
         expect(e?.payload).toEqual({
           paymentId: res.body.id,
           reservationId: r.reservationId,
@@ -172,7 +158,7 @@ describe('pay', () => {
     expect(res.status).toBe(409);
     expect(res.body).toMatchObject({ code: 'INSUFFICIENT_BALANCE' });
     expect(await counts(u.id)).toEqual({ payments: 0, outbox: 0, balance: '50.00', ledger: '50.00', rows: 1 });
-    await charge(call, u.id, '70');
+    await charge(t.call, u.id, '70');
     const retry = await payReq(u.id, r.reservationId, key);
     expect(retry.status).toBe(201);
     expect(retry.body.remainingBalance).toBe('0.00');
@@ -203,7 +189,7 @@ describe('pay', () => {
   it.each(['reservation-expired', 'reservation-cancelled'] as const)('refuses a hold ended by %s (410)', async (kind) => {
     const u = await fundedUser('500');
     const r = await reserve(u.id, '10.00');
-    await feeder.send(kind === 'reservation-expired' ? TOPICS.reservationExpired : TOPICS.reservationCancelled, reservationEnded(kind, { reservationId: r.reservationId, userId: u.id }));
+    await t.feeder.send(kind === 'reservation-expired' ? TOPICS.reservationExpired : TOPICS.reservationCancelled, reservationEnded(kind, { reservationId: r.reservationId, userId: u.id }));
     await eventually(async () => expect(await projectionStatus(pool, r.reservationId)).toBe(kind === 'reservation-expired' ? 'EXPIRED' : 'CANCELLED'), { timeoutMs: 15_000 });
     expect((await payReq(u.id, r.reservationId)).status).toBe(410);
     expect(await counts(u.id)).toMatchObject({ payments: 0, balance: '500.00' });
@@ -213,9 +199,9 @@ describe('pay', () => {
     const u = await fundedUser('500');
     const reserved = seatReserved({ userId: u.id, price: '10.00' });
     const id = reserved.payload.reservationId;
-    await feeder.send(TOPICS.reservationExpired, reservationEnded('reservation-expired', { reservationId: id, userId: u.id }));
+    await t.feeder.send(TOPICS.reservationExpired, reservationEnded('reservation-expired', { reservationId: id, userId: u.id }));
     await eventually(async () => expect(await projectionStatus(pool, id)).toBe('EXPIRED'), { timeoutMs: 15_000 });
-    await feeder.send(TOPICS.seatReserved, reserved);
+    await t.feeder.send(TOPICS.seatReserved, reserved);
     await eventually(
       async () => {
         const { rows } = await pool.query('select status::text, price::text from payment.payable_reservations where reservation_id = $1', [id]);
@@ -248,7 +234,7 @@ describe('pay', () => {
     const late = seatReserved({ userId: u.id, price: '75.50' });
     late.payload.reservationId = reservationId;
     late.payload.concertId = concertId;
-    await feeder.send(TOPICS.seatReserved, late);
+    await t.feeder.send(TOPICS.seatReserved, late);
     expect((await payReq(u.id, reservationId)).status).toBe(409);
     expect(booking.calls.filter((c) => c === reservationId)).toHaveLength(1);
 
@@ -265,13 +251,13 @@ describe('refund', () => {
     const r = await reserve(u.id, '80.00');
     const paid = await payReq(u.id, r.reservationId);
     expect(paid.status).toBe(201);
-    expect((await call('GET', `/internal/users/${u.id}/balance`)).body).toEqual({ balance: '120.00' });
+    expect((await t.call('GET', `/internal/users/${u.id}/balance`)).body).toEqual({ balance: '120.00' });
 
     const request = refundRequested({ reservationId: r.reservationId, paymentId: paid.body.id, userId: u.id, amount: '80.00' });
-    await feeder.send(TOPICS.paymentRefundRequested, request);
+    await t.feeder.send(TOPICS.paymentRefundRequested, request);
     await eventually(
       async () => {
-        const p = await call<PaymentBody>('GET', `/internal/payments/${paid.body.id}?userId=${u.id}`);
+        const p = await t.call<PaymentBody>('GET', `/internal/payments/${paid.body.id}?userId=${u.id}`);
         expect(p.body.status).toBe('REFUNDED');
       },
       { timeoutMs: 15_000 },
@@ -283,14 +269,14 @@ describe('refund', () => {
       [u.id],
     );
     expect(rows).toEqual([{ amount: '80.00', previous_balance: '120.00', new_balance: '200.00', related_id: paid.body.id }]);
-    expect((await call('GET', `/internal/users/${u.id}/balance`)).body).toEqual({ balance: '200.00' });
+    expect((await t.call('GET', `/internal/users/${u.id}/balance`)).body).toEqual({ balance: '200.00' });
 
     // Redelivery of the same event, and a second request (new event id) for the same payment.
-    await feeder.send(TOPICS.paymentRefundRequested, request);
-    await feeder.send(TOPICS.paymentRefundRequested, { ...request, eventId: randomUUID() });
+    await t.feeder.send(TOPICS.paymentRefundRequested, request);
+    await t.feeder.send(TOPICS.paymentRefundRequested, { ...request, eventId: randomUUID() });
     const marker = seatReserved({ userId: u.id, price: '1.00' });
     marker.payload.reservationId = r.reservationId; // same key → same partition, processed after the two above
-    await feeder.send(TOPICS.seatReserved, marker);
+    await t.feeder.send(TOPICS.seatReserved, marker);
     await eventually(
       async () => {
         const { rows: inbox } = await pool.query('select 1 from payment.inbox where event_id = $1', [marker.eventId]);
@@ -302,7 +288,7 @@ describe('refund', () => {
 
     await eventually(
       () => {
-        const e = collector.events('payment-refunded').filter((x) => x.payload.paymentId === paid.body.id);
+        const e = t.collector.events('payment-refunded').filter((x) => x.payload.paymentId === paid.body.id);
         expect(e).toHaveLength(1);
         expect(e[0]!.payload).toMatchObject({ reservationId: r.reservationId, userId: u.id, amount: '80.00' });
       },

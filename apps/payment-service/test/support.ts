@@ -1,6 +1,7 @@
 import { serviceTokenSource } from '@concert/service-kit';
 import { randomBytes, randomUUID } from 'node:crypto';
 import pg from 'pg';
+import { afterAll, beforeAll } from 'vitest';
 import { INTERNAL_TOKEN_HEADER, TOPICS, topicName, type Topic } from '@concert/contracts';
 import {
   createKafka,
@@ -10,14 +11,12 @@ import {
   type EventSubscriber,
   type IncomingMessage,
 } from '@concert/messaging';
-import { ensureDatabase, testKafkaBrokers, testRedisUrl } from '@concert/testing';
+import { ensureDatabase, serviceTestDatabaseUrl, TEST_INTERNAL_KEY_GATEWAY, testKafkaBrokers, testRedisUrl } from '@concert/testing';
 import { PaymentConfig } from '../src/config';
 import { start, type RunningService } from '../src/start';
 
-export const INTERNAL_KEY = 'test-internal-key-gateway-0123456789abcdef';
-export const internalToken = serviceTokenSource('gateway', INTERNAL_KEY, 'payment-service');
-export const TEST_DATABASE_URL =
-  process.env.PAYMENT_TEST_DATABASE_URL ?? 'postgres://payment_svc:payment_svc@127.0.0.1:5432/concert_test';
+export const internalToken = serviceTokenSource('gateway', TEST_INTERNAL_KEY_GATEWAY, 'payment-service');
+export const TEST_DATABASE_URL = process.env.PAYMENT_TEST_DATABASE_URL ?? serviceTestDatabaseUrl('payment_svc');
 
 /** A unique Kafka namespace per test file, so parallel runs never see each other's events. */
 export const newPrefix = () => `t${randomBytes(4).toString('hex')}.`;
@@ -34,7 +33,7 @@ export async function startPayment(prefix: string, env: Record<string, string> =
     KAFKA_BROKERS: (await testKafkaBrokers()).join(','),
     KAFKA_TOPIC_PREFIX: prefix,
     KAFKA_GROUP_ID: `${prefix}payment-service`,
-    INTERNAL_KEY_GATEWAY: INTERNAL_KEY,
+    INTERNAL_KEY_GATEWAY: TEST_INTERNAL_KEY_GATEWAY,
     ...env,
   });
   return start(config);
@@ -44,6 +43,27 @@ export interface Res<T = Record<string, unknown>> {
   status: number;
   body: T;
   headers: Headers;
+}
+
+/**
+ * For a test file: a payment-service in `prefix`'s namespace (with `env()` read when it starts),
+ * a feeder standing in for booking-service and a collector of what it publishes (`collect`);
+ * opened before the file's tests, closed after them. Read the fields inside tests and hooks.
+ */
+export function eventedPayment(prefix: string, o: { env?: () => Record<string, string>; collect?: Topic[] } = {}) {
+  const t = {} as { svc: RunningService; call: Client; feeder: EventFeeder; collector: EventCollector };
+  beforeAll(async () => {
+    t.svc = await startPayment(prefix, o.env?.());
+    t.call = client(t.svc.url);
+    t.feeder = await EventFeeder.create(prefix);
+    t.collector = await new EventCollector(prefix, o.collect).start();
+  });
+  afterAll(async () => {
+    await t.collector?.stop();
+    await t.feeder?.close();
+    await t.svc?.stop();
+  });
+  return t;
 }
 
 /** Calls a payment-service instance the way the gateway does. */

@@ -1,12 +1,12 @@
 import { Redis } from 'ioredis';
 import { createLogger, createMetrics } from '@concert/service-kit';
-import { testRedisUrl } from '@concert/testing';
+import { TEST_INTERNAL_KEY_GATEWAY, testRedisUrl } from '@concert/testing';
 import { createApp } from '../src/app';
 import { QueueServiceConfig } from '../src/config';
 import { createQueueRepository } from '../src/data-access/queue.repository';
 import { createQueueMetrics } from '../src/queue-metrics';
 import type { QueueDeps } from '../src/use-cases/deps';
-import { dropNamespace, INTERNAL_KEY, namespace } from '../test/helpers';
+import { dropNamespace, namespace } from '../test/helpers';
 
 /**
  * queue-service as a provider and as a consumer: its real use cases on the tests' Redis, in a
@@ -15,7 +15,7 @@ import { dropNamespace, INTERNAL_KEY, namespace } from '../test/helpers';
  */
 export async function queueDeps() {
   const ns = namespace();
-  const config = QueueServiceConfig.parse({ LOG_LEVEL: 'silent', INTERNAL_KEY_GATEWAY: INTERNAL_KEY, REDIS_URL: await testRedisUrl(), REDIS_KEY_PREFIX: ns.keyPrefix });
+  const config = QueueServiceConfig.parse({ LOG_LEVEL: 'silent', INTERNAL_KEY_GATEWAY: TEST_INTERNAL_KEY_GATEWAY, REDIS_URL: await testRedisUrl(), REDIS_KEY_PREFIX: ns.keyPrefix });
   const logger = createLogger('queue-service', 'silent');
   const metrics = createMetrics('queue-service');
   const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 2 });
@@ -39,5 +39,5 @@ export async function queueDeps() {
 
 export async function queueProvider() {
   const q = await queueDeps();
-  return { ...q, app: createApp(q.deps, { logger: createLogger('queue-service', 'silent'), metrics: q.metrics, gatewayKey: INTERNAL_KEY, readiness: {} }) };
+  return { ...q, app: createApp(q.deps, { logger: createLogger('queue-service', 'silent'), metrics: q.metrics, gatewayKey: TEST_INTERNAL_KEY_GATEWAY, readiness: {} }) };
 }

@@ -3,12 +3,11 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { INTERNAL_TOKEN_HEADER, type QueueEntry, type QueueStats } from '@concert/contracts';
-import { testKafkaBrokers, testRedisUrl, uniqueName } from '@concert/testing';
+import { TEST_INTERNAL_KEY_GATEWAY, testKafkaBrokers, testRedisUrl, uniqueName } from '@concert/testing';
 import { QueueServiceConfig } from '../src/config';
 import { start, type StartedQueueService } from '../src/start';
 
-export const INTERNAL_KEY = 'test-internal-key-gateway-0123456789abcdef';
-export const internalToken = serviceTokenSource('gateway', INTERNAL_KEY, 'queue-service');
+export const internalToken = serviceTokenSource('gateway', TEST_INTERNAL_KEY_GATEWAY, 'queue-service');
 
 /** One namespace (Redis key prefix, topic prefix, group) shared by the instances of one test. */
 export function namespace() {
@@ -20,7 +19,7 @@ export async function startQueue(ns: ReturnType<typeof namespace>, env: Record<s
   const config = QueueServiceConfig.parse({
     PORT: '0',
     LOG_LEVEL: 'silent',
-    INTERNAL_KEY_GATEWAY: INTERNAL_KEY,
+    INTERNAL_KEY_GATEWAY: TEST_INTERNAL_KEY_GATEWAY,
     REDIS_URL: await testRedisUrl(),
     KAFKA_BROKERS: (await testKafkaBrokers()).join(','),
     REDIS_KEY_PREFIX: ns.keyPrefix,

@@ -12,6 +12,13 @@ export const TEST_REDIS_PORT = Number(process.env.TEST_REDIS_PORT || 6380);
 const DEFAULT_REDIS_URL = `redis://127.0.0.1:${TEST_REDIS_PORT}/1`;
 const DEFAULT_KAFKA_BROKERS = '127.0.0.1:9092';
 
+/** A service's own tests play the gateway towards it, with this internal key. */
+export const TEST_INTERNAL_KEY_GATEWAY = 'test-internal-key-gateway-0123456789abcdef';
+
+/** The test database as a service's own role: each service owns its schema, as in production. */
+export const serviceTestDatabaseUrl = (role: 'booking_svc' | 'payment_svc'): string =>
+  `postgres://${role}:${role}@127.0.0.1:5432/concert_test`;
+
 let postgresUrl: Promise<string> | undefined;
 
 /** Database URL for tests; the database is created if it does not exist yet (memoized per process). */
