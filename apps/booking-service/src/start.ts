@@ -7,6 +7,7 @@ import type { BookingConfig } from './config';
 import { createConcertSnapshots } from './data-access/concert-snapshots';
 import { ReadThroughCache } from './data-access/cache';
 import { ExpiryQueue } from './data-access/expiry-queue';
+import { loadSeatScripts } from './data-access/seat-marks';
 import { migrate } from './data-access/migrations';
 import { inbox, schema } from './data-access/schema';
 import { startExpirySweeper } from './entry-points/jobs/expiry.sweeper';
@@ -75,6 +76,10 @@ export async function start(config: BookingConfig, opts: { logger?: Logger } = {
     logger,
     config,
   };
+
+  // The first burst of holds would otherwise find the seat scripts missing: every hold of it pays
+  // a NOSCRIPT answer and a second round trip with the script's text. Not needed for correctness.
+  await loadSeatScripts(redis).catch((err: unknown) => logger.warn({ err }, 'could not load the seat scripts at start'));
 
   const relay = startOutboxRelay({ pool, schemaName: 'booking', publisher, logger, registry: metrics.registry });
   // Bound once serving: a consumer that cannot go on shuts the service down and exits non-zero.

@@ -11,14 +11,26 @@ export interface InternalResponse<T> {
   body: T;
 }
 
-/** Thrown when a service answered with a problem document; carries it unchanged. */
+/**
+ * Thrown when a service answered with a problem document; carries it unchanged. A refusal (4xx)
+ * carries no stack trace: it is an answer passed on (most of a sale's hold answers are 409s), no
+ * one reads its stack, and capturing one costs more than the rest of passing it on.
+ */
 export class UpstreamProblem extends Error {
-  constructor(
-    readonly problem: Problem,
-    /** The callee's Retry-After (seconds), for 429/503. */
-    readonly retryAfterSeconds?: number,
-  ) {
-    super(problem.detail);
+  readonly problem: Problem;
+  /** The callee's Retry-After (seconds), for 429/503. */
+  readonly retryAfterSeconds?: number;
+
+  constructor(problem: Problem, retryAfterSeconds?: number) {
+    const limit = Error.stackTraceLimit;
+    if (typeof problem.status === 'number' && problem.status < 500) Error.stackTraceLimit = 0;
+    try {
+      super(problem.detail);
+    } finally {
+      Error.stackTraceLimit = limit;
+    }
+    this.problem = problem;
+    this.retryAfterSeconds = retryAfterSeconds;
     this.name = 'UpstreamProblem';
   }
 }

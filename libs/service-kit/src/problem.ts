@@ -41,7 +41,18 @@ function build(code: ErrorCode, detail: string, status: number, errors?: Problem
 
 const titleOf = (code: string) => code.charAt(0) + code.slice(1).toLowerCase().replace(/_/g, ' ');
 
+/**
+ * The problem document, with exactly the headers express's `type().send()` wrote (content type
+ * with its charset, length; no ETag), straight on node's response: refusals are most of a sale's
+ * answers, and `send` does content negotiation, charset and freshness work they never need.
+ */
 export function sendProblem(res: Response, problem: Problem): void {
   if (res.headersSent) return;
-  res.status(problem.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
+  const body = JSON.stringify(problem);
+  res.statusCode = problem.status;
+  res.setHeader('Content-Type', PROBLEM_CONTENT_TYPE_UTF8);
+  res.setHeader('Content-Length', Buffer.byteLength(body));
+  res.end(res.req?.method === 'HEAD' ? undefined : body);
 }
+
+const PROBLEM_CONTENT_TYPE_UTF8 = `${PROBLEM_CONTENT_TYPE}; charset=utf-8`;

@@ -25,10 +25,23 @@ export async function findActiveHold(
   return row;
 }
 
-export async function findReservation(db: Conn, id: string): Promise<ReservationRow | undefined> {
-  const [row] = await db.select().from(reservations).where(eq(reservations.id, id)).limit(1);
+/**
+ * One reservation by id: a fan polling their reservation and payment-service asking whether it is
+ * payable read it on every request, so the query is built once per database handle and runs as a
+ * named prepared statement (parsed and planned once per connection), not rebuilt per request.
+ */
+export async function findReservation(db: Db<BookingSchema>, id: string): Promise<ReservationRow | undefined> {
+  let query = findById.get(db);
+  if (!query) {
+    query = prepareFindById(db);
+    findById.set(db, query);
+  }
+  const [row] = await query.execute({ id });
   return row;
 }
+const findById = new WeakMap<Db<BookingSchema>, ReturnType<typeof prepareFindById>>();
+const prepareFindById = (db: Db<BookingSchema>) =>
+  db.select().from(reservations).where(eq(reservations.id, sql.placeholder('id'))).limit(1).prepare('booking.find-reservation');
 
 export async function listUserReservations(db: Conn, userId: string): Promise<ReservationRow[]> {
   return db

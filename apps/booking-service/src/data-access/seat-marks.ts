@@ -56,6 +56,15 @@ function scripts(redis: Redis): SeatScripts {
   return r as unknown as SeatScripts;
 }
 
+/**
+ * Loads both scripts into Redis at start-up: otherwise the first burst of holds (all at once, on
+ * a cold service) finds them missing, and every hold of it pays a NOSCRIPT answer and a second
+ * round trip with the script's text.
+ */
+export async function loadSeatScripts(redis: Redis): Promise<void> {
+  await Promise.all([redis.script('LOAD', ENTER), redis.script('LOAD', LEAVE)]);
+}
+
 export type SeatEntry =
   /** Marked taken by another fan. */
   | { state: 'taken' }

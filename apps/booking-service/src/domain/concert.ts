@@ -7,14 +7,22 @@ export interface HoldableConcert extends BookingWindow {
 
 export type HoldRefusal = 'CONCERT_NOT_FOUND' | 'SEAT_NOT_FOUND' | 'BOOKING_NOT_OPEN' | 'HOLD_LIMIT_REACHED' | 'SEAT_UNAVAILABLE';
 
-/** A hold the rules refuse, with the API's code and a detail naming the seat. */
+/**
+ * A hold the rules refuse, with the API's code and a detail naming the seat. It carries no stack
+ * trace: a refusal is an answer (most of a sale's answers), not a fault, its stack is never
+ * read, and capturing one costs more than the rest of the refusal's own code.
+ */
 export class HoldRefused extends DomainError {
-  constructor(
-    override readonly code: HoldRefusal,
-    req: { concertId: string; seatNumber: number },
-    detail = defaultDetail(code, req),
-  ) {
-    super(code, detail);
+  declare readonly code: HoldRefusal;
+
+  constructor(code: HoldRefusal, req: { concertId: string; seatNumber: number }, detail = defaultDetail(code, req)) {
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    try {
+      super(code, detail);
+    } finally {
+      Error.stackTraceLimit = limit;
+    }
   }
 }
 
