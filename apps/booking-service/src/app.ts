@@ -7,8 +7,8 @@ import {
   type Metrics,
   type ReadinessCheck,
 } from '@concert/service-kit';
-import { concertsRouter } from './entry-points/http/concerts.routes';
-import { reservationsRouter } from './entry-points/http/reservations.routes';
+import { concertRoutes } from './entry-points/http/concerts.routes';
+import { reservationRoutes } from './entry-points/http/reservations.routes';
 import type { BookingDeps } from './use-cases/deps';
 
 export function createApp(
@@ -26,7 +26,7 @@ export function createApp(
   );
   // Bounded work: past the admission limit a request is refused (503 + Retry-After) before it reads or writes.
   if (o.admission) app.use('/internal', o.admission);
-  app.use('/internal', concertsRouter(deps));
-  app.use('/internal', reservationsRouter(deps));
+  app.use('/internal', concertRoutes(deps));
+  app.use('/internal', reservationRoutes(deps));
   return finish(app, o.logger);
 }

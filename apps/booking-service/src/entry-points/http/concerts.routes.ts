@@ -28,7 +28,7 @@ function concertId(raw: string | string[] | undefined): string {
   return id;
 }
 
-export function concertsRouter(d: BookingDeps): Router {
+export function concertRoutes(d: BookingDeps): Router {
   const r = Router();
 
   r.get('/concerts', async (req, res) => {

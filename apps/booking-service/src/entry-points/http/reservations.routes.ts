@@ -13,7 +13,7 @@ function reservationId(raw: string | string[] | undefined): string {
   return id;
 }
 
-export function reservationsRouter(d: BookingDeps): Router {
+export function reservationRoutes(d: BookingDeps): Router {
   const r = Router();
 
   r.post('/reservations', async (req, res) => {
