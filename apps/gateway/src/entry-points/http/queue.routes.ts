@@ -1,4 +1,4 @@
-import { Router } from 'express';
+import type { RequestHandler } from 'express';
 import { z } from 'zod';
 import { parseQuery } from '@concert/service-kit';
 import { lookOf, passOf, principalOf } from '../../auth/middleware';
@@ -8,8 +8,13 @@ import { pathId } from './request-parts';
 
 const StatusQuery = z.object({ concertId: z.uuid().toLowerCase().optional() });
 
-export function queueRoutes(d: GatewayDeps): Router {
-  const r = Router();
+/** Where the queue's routes are mounted: app.ts puts them in front of every other route. */
+export interface RouteTable {
+  get(path: string, ...handlers: RequestHandler[]): void;
+  post(path: string, ...handlers: RequestHandler[]): void;
+}
+
+export function queueRoutes(d: GatewayDeps, r: RouteTable): void {
 
   // The enqueue attempt is spent only once the session check and the user limit passed (in the
   // use case, after this middleware): a request refused with 401 or 429 must not cost the fan an
@@ -25,6 +30,4 @@ export function queueRoutes(d: GatewayDeps): Router {
     const q = req.url.includes('?') ? parseQuery(StatusQuery, req) : {};
     res.json(await queueStatus(d, passOf(res), q.concertId, lookOf(res)));
   });
-
-  return r;
 }
