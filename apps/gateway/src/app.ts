@@ -26,6 +26,7 @@ export interface AppOptions {
   jwks: { keys: unknown[] };
 }
 
+const API = '/api/v1';
 const BODY_LIMIT_BYTES = 1024 * 1024;
 const TOKEN_CODES = new Set(['UNAUTHENTICATED', 'TOKEN_EXPIRED', 'TOKEN_REVOKED']);
 const AUTH_FAILURE_CODES = new Set([...TOKEN_CODES, 'INVALID_CREDENTIALS', 'FORBIDDEN', 'QUEUE_TOKEN_INVALID', 'QUEUE_TOKEN_NOT_ACTIVE']);
@@ -45,6 +46,15 @@ export function createApp(d: AppDeps, o: AppOptions): Express {
       defaultMs: (req) => (routeKind(req.path) === 'auth' ? d.config.AUTH_DEADLINE_MS : d.config.UPSTREAM_TIMEOUT_MS),
       kindOf: routeKind,
     },
+  });
+  // The sale's most frequent requests (status poll, enqueue) are routes of the app itself, in
+  // front of every other one: Express walks each layer before a request's route, and these would
+  // otherwise pass the documents, the docs and two routers first. They run the chain every
+  // /api/v1 route runs (body size, no-store, per-IP limit) before their own.
+  const apiFront: RequestHandler[] = [rejectLargeBodies, noStore, d.limits.perIp];
+  queueRoutes(d, {
+    get: (path, ...handlers) => app.get(`${API}${path}`, ...apiFront, ...handlers),
+    post: (path, ...handlers) => app.post(`${API}${path}`, ...apiFront, ...handlers),
   });
   app.use(rejectLargeBodies);
 
@@ -67,11 +77,11 @@ export function createApp(d: AppDeps, o: AppOptions): Express {
   const api = express.Router();
   api.use(noStore);
   api.use(d.limits.perIp);
-  // The sale's hot routes first (status poll, hold, payment): each request walks the routers in
-  // this order, and no two of them answer the same method and path.
-  for (const routes of [queueRoutes(d), reservationRoutes(d), paymentRoutes(d, d.logger), concertRoutes(d), meRoutes(d), authRoutes(d), adminRoutes(d)])
+  // The hot routes first (hold, payment): each request walks the routers in this order, and no
+  // two of them (nor the queue's routes above) answer the same method and path.
+  for (const routes of [reservationRoutes(d), paymentRoutes(d, d.logger), concertRoutes(d), meRoutes(d), authRoutes(d), adminRoutes(d)])
     api.use(routes);
-  app.use('/api/v1', api);
+  app.use(API, api);
   app.use(webAppRoutes());
 
   app.use(gatewayErrors(d));

@@ -5,6 +5,7 @@ import { call, startTestGateway, type TestGateway } from './support/gateway';
 // Small limits so the test trips them quickly; loopback counted (RATE_LIMIT_LOOPBACK=true).
 let gw: TestGateway;
 let exempt: TestGateway;
+let spend: TestGateway;
 beforeAll(async () => {
   gw = await startTestGateway({
     RATE_LIMIT_LOOPBACK: 'true',
@@ -16,10 +17,18 @@ beforeAll(async () => {
     RATE_LIMIT_ENQUEUE_DURATION_SECONDS: '60',
   });
   exempt = await startTestGateway({ RATE_LIMIT_IP_POINTS: '5', RATE_LIMIT_IP_DURATION_SECONDS: '60' });
+  // A user window of one second, so a test can wait it out and see what the enqueue budget kept.
+  spend = await startTestGateway({
+    RATE_LIMIT_USER_POINTS: '4',
+    RATE_LIMIT_USER_DURATION_SECONDS: '1',
+    RATE_LIMIT_ENQUEUE_POINTS: '3',
+    RATE_LIMIT_ENQUEUE_DURATION_SECONDS: '60',
+  });
 });
 afterAll(async () => {
   await gw?.stop();
   await exempt?.stop();
+  await spend?.stop();
 });
 
 describe('rate limits', () => {
@@ -61,5 +70,41 @@ describe('rate limits', () => {
     }
     const replies = await Promise.all(Array.from({ length: 12 }, () => call('GET', `${exempt.api}/concerts/not-a-uuid`)));
     expect(replies.every((r) => r.status === 404)).toBe(true);
+  });
+
+  describe('a refused enqueue spends no enqueue attempt', () => {
+    const enqueue = (token: string, concertId: string) => call('POST', `${spend.api}/concerts/${concertId}/queue/tokens`, { token });
+    const nextUserWindow = () => new Promise((r) => setTimeout(r, 1100));
+    // The fan's whole budget is still there: three attempts pass the limit (the dead upstream
+    // answers them 503), the fourth is refused by it.
+    const expectFullBudget = async (token: string, concertId: string) => {
+      const statuses = [];
+      for (let i = 0; i < 4; i++) statuses.push((await enqueue(token, concertId)).status);
+      expect(statuses.slice(0, 3)).not.toContain(429);
+      expect(statuses[3]).toBe(429);
+    };
+
+    it('401: a revoked session', async () => {
+      const id = randomUUID();
+      const concertId = randomUUID();
+      const revoked = await spend.login({ id });
+      const live = await spend.login({ id });
+      for (let i = 0; i < 2; i++) {
+        const r = await enqueue(revoked, concertId);
+        expect(r.status).toBe(401);
+        expect(r.body.code).toBe('TOKEN_REVOKED');
+      }
+      await nextUserWindow();
+      await expectFullBudget(live, concertId);
+    });
+
+    it('429: the user limit', async () => {
+      const token = await spend.login({ id: randomUUID() });
+      const concertId = randomUUID();
+      for (let i = 0; i < 4; i++) await call('GET', `${spend.api}/me`, { token });
+      for (let i = 0; i < 2; i++) expect((await enqueue(token, concertId)).status).toBe(429);
+      await nextUserWindow();
+      await expectFullBudget(token, concertId);
+    });
   });
 });

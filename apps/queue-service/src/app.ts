@@ -1,4 +1,4 @@
-import type { Express, RequestHandler } from 'express';
+import { Router, type Express, type RequestHandler } from 'express';
 import { createHttpApp, finish, requireServiceToken, type Logger, type Metrics, type ReadinessCheck } from '@concert/service-kit';
 import { queueRoutes } from './entry-points/http/queue.routes';
 import type { QueueDeps } from './use-cases/deps';
@@ -16,8 +16,11 @@ export function createApp(
   },
 ): Express {
   const app = createHttpApp({ logger: o.logger, metrics: o.metrics, readiness: o.readiness });
-  app.use('/internal', requireServiceToken('queue-service', { gateway: { secret: o.gatewayKey } }));
-  if (o.admission) app.use('/internal', o.admission);
-  app.use('/internal', queueRoutes(deps));
+  // One router under /internal, the credential and admission first, then the routes themselves:
+  // each call of a sale's enqueue walks one prefix match and one router instead of three and two.
+  const internal = Router();
+  internal.use(requireServiceToken('queue-service', { gateway: { secret: o.gatewayKey } }));
+  if (o.admission) internal.use(o.admission);
+  app.use('/internal', queueRoutes(deps, internal));
   return finish(app, o.logger);
 }

@@ -28,20 +28,17 @@ export async function assertAdmitted(d: GatewayDeps, pass: QueuePass, concertId:
   assertPassAdmits(pass, concertId, status);
 }
 
-/** Spends one of the fan's enqueue attempts for the concert (bots); 429 when none is left. */
-export const enqueueAttempt = (d: GatewayDeps, userId: string, concertId: string): Promise<void> => d.limits.enqueue(userId, concertId);
-
 /**
- * Joins the concert's queue inside its booking window (bots: limited per fan and concert) and
- * signs the fan's queue token. `attempt` is the enqueue attempt when the route already spent it.
+ * Joins the concert's queue inside its booking window and signs the fan's queue token. Bots are
+ * limited per fan and concert: the attempt is spent first, and only for a request that passed
+ * authentication and the user limit (a 401 or 429 spends none).
  */
 export async function issueQueueToken(
   d: GatewayDeps,
   userId: string,
   concertId: string,
-  attempt: Promise<void> = enqueueAttempt(d, userId, concertId),
 ): Promise<{ created: boolean; body: QueueStatusResponse & { queueToken: string } }> {
-  await attempt;
+  await d.limits.enqueue(userId, concertId);
   const concert = await d.services.booking.getConcertCached(concertId);
   const now = new Date();
   assertBookingOpen(concert, now);

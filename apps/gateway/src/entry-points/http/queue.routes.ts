@@ -1,26 +1,27 @@
-import { Router } from 'express';
+import type { RequestHandler } from 'express';
 import { z } from 'zod';
 import { parseQuery } from '@concert/service-kit';
-import { alongsideOf, lookOf, passOf, principalOf } from '../../auth/middleware';
+import { lookOf, passOf, principalOf } from '../../auth/middleware';
 import type { GatewayDeps } from '../../use-cases/deps';
-import { enqueueAttempt, issueQueueToken, queueStatus } from '../../use-cases/queue-access';
-import { pathId, uuidOrUndefined } from './request-parts';
+import { issueQueueToken, queueStatus } from '../../use-cases/queue-access';
+import { pathId } from './request-parts';
 
 const StatusQuery = z.object({ concertId: z.uuid().toLowerCase().optional() });
 
-export function queueRoutes(d: GatewayDeps): Router {
-  const r = Router();
+/** Where the queue's routes are mounted: app.ts puts them in front of every other route. */
+export interface RouteTable {
+  get(path: string, ...handlers: RequestHandler[]): void;
+  post(path: string, ...handlers: RequestHandler[]): void;
+}
 
-  // The enqueue attempt is spent in the session check's round trip (a junk path id spends none).
-  const spendAttempt = d.authenticateWith({
-    alongside: (req, { principal }) => {
-      const concertId = uuidOrUndefined(req.params.concertId);
-      return concertId ? enqueueAttempt(d, principal.userId, concertId) : undefined;
-    },
-  });
-  r.post('/concerts/:concertId/queue/tokens', spendAttempt, async (req, res) => {
+export function queueRoutes(d: GatewayDeps, r: RouteTable): void {
+
+  // The enqueue attempt is spent only once the session check and the user limit passed (in the
+  // use case, after this middleware): a request refused with 401 or 429 must not cost the fan an
+  // attempt. A junk path id spends none either (404 first).
+  r.post('/concerts/:concertId/queue/tokens', d.authenticate, async (req, res) => {
     const concertId = pathId(req, 'concertId', 'CONCERT_NOT_FOUND');
-    const { created, body } = await issueQueueToken(d, principalOf(res).userId, concertId, alongsideOf<Promise<void>>(res));
+    const { created, body } = await issueQueueToken(d, principalOf(res).userId, concertId);
     res.status(created ? 201 : 200).json(body);
   });
 
@@ -29,6 +30,4 @@ export function queueRoutes(d: GatewayDeps): Router {
     const q = req.url.includes('?') ? parseQuery(StatusQuery, req) : {};
     res.json(await queueStatus(d, passOf(res), q.concertId, lookOf(res)));
   });
-
-  return r;
 }

@@ -10,8 +10,8 @@ const Id = z.uuid().transform((s) => s.toLowerCase());
 const ConcertParams = z.object({ concertId: Id });
 const EntryParams = z.object({ concertId: Id, userId: Id });
 
-export function queueRoutes(d: QueueDeps): Router {
-  const r = Router();
+/** The queue's routes, added to `r` (app.ts passes the /internal router, so a call walks one router). */
+export function queueRoutes(d: QueueDeps, r: Router = Router()): Router {
 
   r.post('/queues/:concertId/entries', async (req, res) => {
     const { concertId } = parseParams(ConcertParams, req);
