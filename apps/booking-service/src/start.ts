@@ -102,9 +102,11 @@ export async function start(config: BookingConfig, opts: { logger?: Logger } = {
     // Every partition this replica owns at once (one replica may own them all); order within one stays.
     partitionsConsumedConcurrently: TOPIC_PARTITIONS,
     // Different reservations of one partition side by side too (one reservation's events stay in
-    // order), up to the whole pool: a confirmation is a short transaction, and a paid fan waits for
-    // it, so it queues for a connection with the HTTP reads rather than behind half the pool.
-    maxInFlight: config.DB_POOL_MAX,
+    // order). Payments that arrive together are confirmed together on one connection (see
+    // use-cases/confirm-together.ts), so a paid fan's event must not wait for a slot behind the
+    // batch before it: several pools' worth. Only events of ended holds (refunds) hold a
+    // connection each, and those queue for it with the HTTP reads.
+    maxInFlight: 4 * config.DB_POOL_MAX,
   });
   const worker = config.EXPIRY_WORKER ? startExpiryWorker(deps, config) : undefined;
   const sweeper = config.SWEEP_INTERVAL_MS > 0 ? startExpirySweeper(deps, config.SWEEP_INTERVAL_MS) : undefined;

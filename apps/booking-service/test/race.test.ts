@@ -48,17 +48,22 @@ async function stateOf(reservationId: string) {
   };
 }
 
+/** Every seat of a new concert held at once, each by its own fan. */
+async function holdSeats(n: number) {
+  const c = await openConcert(a, { totalSeats: n });
+  return Promise.all(
+    Array.from({ length: n }, async (_, i) => {
+      const userId = newUser();
+      const r = await a.post('/internal/reservations', { userId, concertId: c.id, seatNumber: i + 1 });
+      expect(r.status).toBe(201);
+      return { r: r.body, userId };
+    }),
+  );
+}
+
 describe('payment at the deadline vs expiry', () => {
   it('exactly one of the two transitions wins for every hold, and the loser leaves no trace but a refund', async () => {
-    const c = await openConcert(a, { totalSeats: 30 });
-    const holds = await Promise.all(
-      Array.from({ length: 30 }, async (_, i) => {
-        const userId = newUser();
-        const r = await a.post('/internal/reservations', { userId, concertId: c.id, seatNumber: i + 1 });
-        expect(r.status).toBe(201);
-        return { r: r.body, userId };
-      }),
-    );
+    const holds = await holdSeats(30);
     await sleep(1100); // every hold is now past its deadline, none expired yet
 
     const handle = paymentCompletedHandler(svc.deps);
@@ -122,5 +127,33 @@ describe('payment at the deadline vs expiry', () => {
     await Promise.all([handle(message(event, r.id)), handle(message(event, r.id))]);
     await handle(message({ ...event, eventId: randomUUID() }, r.id));
     expect((await stateOf(r.id)).events).toEqual(['seat-reserved', 'reservation-confirmed']);
+  });
+});
+
+describe('payments that arrive together', () => {
+  it('confirm each live hold once, with its own inbox row and event; an ended hold is refunded; a repeat changes nothing', async () => {
+    const holds = (await holdSeats(12)).map((h) => ({ ...h, event: paymentCompletedFor(h.r, h.userId) }));
+    await sleep(1100);
+    const [ended, ...live] = holds;
+    expect(await expireHolds(svc.deps, { source: 'job', reservationId: ended!.r.id })).toHaveLength(1);
+
+    // All in one turn of the event loop, so they share one read and one statement; one event twice.
+    const handle = paymentCompletedHandler(svc.deps);
+    await Promise.all([...holds, live[0]!].map((h) => handle(message(h.event, h.r.id))));
+
+    for (const h of live) {
+      expect(await stateOf(h.r.id)).toEqual({ status: 'CONFIRMED', seat: 'RESERVED', events: ['seat-reserved', 'reservation-confirmed'] });
+    }
+    expect((await stateOf(ended!.r.id)).events.sort()).toEqual(
+      ['payment-refund-requested:RESERVATION_EXPIRED', 'reservation-expired', 'seat-reserved'].sort(),
+    );
+    const { rows } = await svc.deps.db.$client.query(
+      `select event_id::text, count(*)::int as n from booking.inbox where event_id = any($1::uuid[]) group by event_id`,
+      [holds.map((h) => h.event.eventId)],
+    );
+    expect(rows).toHaveLength(holds.length);
+    expect(rows.every((r: { n: number }) => r.n === 1)).toBe(true);
+    const confirmedAt = await svc.deps.db.$client.query(`select count(*)::int as n from booking.reservations where id = any($1::uuid[]) and confirmed_at is not null and payment_id is not null`, [live.map((h) => h.r.id)]);
+    expect(confirmedAt.rows[0].n).toBe(live.length);
   });
 });

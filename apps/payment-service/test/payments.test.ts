@@ -114,6 +114,36 @@ describe('pay', () => {
     );
   });
 
+  it('applies concurrent duplicates of one payment once: they wait for the first and get its answer', async () => {
+    const u = await fundedUser('500');
+    const r = await reserve(u.id, '100.00');
+    const key = randomUUID();
+    const results = await Promise.all(Array.from({ length: 10 }, () => payReq(u.id, r.reservationId, key)));
+    expect(results.map((x) => x.status)).toEqual(Array(10).fill(201));
+    // The same answer (a replay comes back from jsonb, so its keys may be in another order).
+    for (const x of results) expect(x.body).toEqual(results[0]!.body);
+    expect(await counts(u.id)).toMatchObject({ payments: 1, outbox: 1, balance: '400.00', ledger: '400.00', rows: 2 });
+  });
+
+  it('a duplicate payment that cannot wait for the in-flight one gets 409 IDEMPOTENCY_REQUEST_IN_PROGRESS', async () => {
+    const u = await fundedUser('500');
+    const r = await reserve(u.id, '100.00');
+    const key = randomUUID();
+    const inflight = await pool.connect();
+    try {
+      await inflight.query('begin');
+      await inflight.query(`insert into payment.idempotency_keys (user_id, scope, key, request_hash) values ($1, 'payment', $2, 'x')`, [u.id, key]);
+      const res = await payReq(u.id, r.reservationId, key);
+      expect(res.status).toBe(409);
+      expect((res.body as unknown as { code: string }).code).toBe('IDEMPOTENCY_REQUEST_IN_PROGRESS');
+    } finally {
+      await inflight.query('rollback');
+      inflight.release();
+    }
+    expect((await payReq(u.id, r.reservationId, key)).status).toBe(201);
+    expect(await counts(u.id)).toMatchObject({ payments: 1, outbox: 1, balance: '400.00' });
+  });
+
   it('a second payment of the same reservation is 409 ALREADY_PAID and takes nothing', async () => {
     const u = await fundedUser('500');
     const r = await reserve(u.id, '100.00');

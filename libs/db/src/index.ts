@@ -4,7 +4,7 @@ export { pgErrorCode, isRetryableTxError, isConnectionLost, PG_UNIQUE_VIOLATION,
 export { findMigrationsFolder, runMigrations, type MigrationOptions } from './migrations';
 export { outboxTable, OUTBOX_STATUSES, type OutboxTable, type OutboxStatus } from './outbox-table';
 export { inboxTable, type InboxTable } from './inbox-table';
-export { enqueueEvent, outboxChannel, outboxInsertSql, outboxNotifySql, outboxParams, outboxRow, type EnqueueEventInput, type OutboxEnvelope, type OutboxRow } from './outbox-writer';
+export { enqueueEvent, outboxChannel, outboxInsertManySql, outboxInsertSql, outboxManyParams, outboxNotifySql, outboxParams, outboxRow, type EnqueueEventInput, type OutboxEnvelope, type OutboxRow } from './outbox-writer';
 export { createEventBuilder, createEventWriter, type EventWriterFn, type PayloadOf, type TopicOf } from './event-writer';
 export { startOutboxRelay, type OutboxRelay, type OutboxRelayOptions } from './outbox-relay';
 export type { OutboxLag } from './outbox-store';

@@ -163,10 +163,14 @@ class Relay implements OutboxRelay {
     let rows = await this.fetch(client, []);
     while (!this.stopped && this.lease.holder === client) {
       if (rows.length === 0) {
-        await this.markUnmarked();
-        await this.housekeeping(client);
-        await this.idle(this.cfg.pollIntervalMs, true);
-        if (this.stopped) return;
+        // A NOTIFY that came in meanwhile means rows are waiting: fetch at once (the fetch marks
+        // the acknowledged rows too) rather than spend a round trip on marking them first.
+        if (!this.dirty) {
+          await this.markUnmarked();
+          await this.housekeeping(client);
+          await this.idle(this.cfg.pollIntervalMs, true);
+          if (this.stopped) return;
+        }
         rows = await this.fetch(client, []);
         continue;
       }

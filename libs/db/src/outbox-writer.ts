@@ -96,5 +96,26 @@ export function outboxInsertSql(schemaName: string, source: string, first: numbe
           RETURNING 1`;
 }
 export const outboxParams = (e: OutboxRow): string[] => [e.eventId, e.aggregateType, e.aggregateId, e.type, e.topic, e.payload, e.headers];
+
+/**
+ * outboxInsertSql for many events in one statement: the rows of `source` that have a column
+ * `key` equal to an event's aggregate id get that event. The events' values are seven array
+ * parameters `$first`…`$first+6` (outboxManyParams), one element per event.
+ */
+export function outboxInsertManySql(schemaName: string, source: string, key: string, first: number, tableName = 'outbox'): string {
+  const p = (i: number) => `$${first + i}`;
+  return `INSERT INTO ${pg.escapeIdentifier(schemaName)}.${pg.escapeIdentifier(tableName)}
+            (event_id, aggregatetype, aggregateid, type, topic, payload, headers)
+          SELECT e.event_id, e.aggregatetype, e.aggregateid, e.type, e.topic, e.payload::jsonb, e.headers::jsonb
+            FROM unnest(${p(0)}::uuid[], ${p(1)}::text[], ${p(2)}::text[], ${p(3)}::text[], ${p(4)}::text[], ${p(5)}::text[], ${p(6)}::text[])
+                   AS e(event_id, aggregatetype, aggregateid, type, topic, payload, headers)
+            JOIN ${source} ON ${source}.${key}::text = e.aggregateid
+          RETURNING 1`;
+}
+export const outboxManyParams = (events: OutboxRow[]): string[][] => {
+  const columns: string[][] = [[], [], [], [], [], [], []];
+  for (const e of events) outboxParams(e).forEach((v, i) => columns[i]!.push(v));
+  return columns;
+};
 export const outboxNotifySql = (schemaName: string, tableName = 'outbox'): string =>
   `pg_notify(${pg.escapeLiteral(outboxChannel(schemaName, tableName))}, '')`;

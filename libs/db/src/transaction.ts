@@ -66,7 +66,7 @@ async function onOwnConnection<S extends SchemaRecord, T>(
   };
   client.on('error', onError);
   try {
-    return await work(drizzle({ client, schema: db._.fullSchema }) as unknown as Db<S>, client);
+    return await work(drizzleOn(client, db), client);
   } catch (err) {
     if (isConnectionLost(err)) lost ??= err instanceof Error ? err : new Error(String(err));
     throw err;
@@ -75,4 +75,15 @@ async function onOwnConnection<S extends SchemaRecord, T>(
     // With an error the pool closes the connection instead of handing it out again.
     (client as pg.PoolClient).release(lost);
   }
+}
+
+/** One drizzle instance per pooled connection, built on its first transaction and reused: building
+ *  one maps the whole schema's relations, and every transaction paid that on the hot path. */
+const onClient = new WeakMap<pg.PoolClient, { schema: unknown; conn: Db<SchemaRecord> }>();
+function drizzleOn<S extends SchemaRecord>(client: pg.PoolClient, db: Db<S>): Db<S> {
+  const cached = onClient.get(client);
+  if (cached?.schema === db._.fullSchema) return cached.conn as unknown as Db<S>;
+  const conn = drizzle({ client, schema: db._.fullSchema }) as unknown as Db<S>;
+  onClient.set(client, { schema: db._.fullSchema, conn: conn as unknown as Db<SchemaRecord> });
+  return conn;
 }

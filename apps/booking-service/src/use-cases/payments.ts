@@ -1,10 +1,11 @@
 import { PaymentCompletedV1 } from '@concert/contracts';
-import { consumeWithInbox, pgErrorCode, PG_UNIQUE_VIOLATION, type Tx } from '@concert/db';
+import { consumeWithInbox, type Tx } from '@concert/db';
 import type { IncomingMessage } from '@concert/messaging';
 import { cacheKeys } from '../data-access/cache';
-import { confirmAtOnce, confirmWithEvent, lockForConfirmation, readForConfirmation, type ReservationToConfirm } from '../data-access/confirmation.repository';
+import { confirmWithEvent, lockForConfirmation, type ReservationToConfirm } from '../data-access/confirmation.repository';
 import { inbox, type BookingSchema } from '../data-access/schema';
 import { paymentOutcome } from '../domain/reservation';
+import { ConfirmTogether } from './confirm-together';
 import type { BookingDeps } from './deps';
 
 type AfterCommit = Array<() => Promise<void>>;
@@ -83,27 +84,27 @@ async function applyPaymentCompleted(
 
 /**
  * The common case, a payment for a live hold, in two round trips instead of a transaction's five
- * (BEGIN, inbox, lock, confirm, COMMIT): read the hold, let the domain decide, and if it says
- * confirm, write everything in one statement that applies only if the hold is still live (see
- * confirmAtOnce). Why: each round trip waits for a turn of booking's busy event loop while fans
- * poll, and the paid fan waits for CONFIRMED. false: anything else (an ended or unknown hold, a
- * repeat, a message that is not a valid event, a change since the read) takes the locked path.
+ * (BEGIN, inbox, lock, confirm, COMMIT), shared with every payment that arrived with it (see
+ * ConfirmTogether): read the hold, let the domain decide, and if it says confirm, write everything
+ * in one statement that applies only if the hold is still live. Why: each round trip waits for a
+ * turn of booking's busy event loop while fans poll, and the paid fan waits for CONFIRMED. false:
+ * anything else (an ended or unknown hold, a repeat, a message that is not a valid event, a change
+ * since the read) takes the locked path.
  */
 async function confirmedAtOnce(d: BookingDeps, msg: IncomingMessage): Promise<boolean> {
   const event = parseQuietly(msg.value);
   if (!event) return false;
-  const p = event.payload;
-  const r = await readForConfirmation(d.db, p.reservationId);
-  if (!r || paymentOutcome(r, { paymentId: p.paymentId, userId: p.userId }).kind !== 'confirm') return false;
-  try {
-    const consumed = { consumer: PAYMENT_COMPLETED_CONSUMER, eventId: event.eventId };
-    if (!(await confirmAtOnce(d.db, r, p.paymentId, consumed, confirmedEvent(d, r, p.paymentId)))) return false;
-  } catch (err) {
-    if (pgErrorCode(err) === PG_UNIQUE_VIOLATION) return false; // consumed meanwhile: the locked path says what it did
-    throw err;
-  }
+  const r = await together(d).confirm(event);
+  if (!r) return false;
   void afterConfirmed(d, r).catch((err: unknown) => d.logger.warn({ err }, 'post-commit effect failed'));
   return true;
+}
+
+const batchers = new WeakMap<BookingDeps, ConfirmTogether>();
+function together(d: BookingDeps): ConfirmTogether {
+  let b = batchers.get(d);
+  if (!b) batchers.set(d, (b = new ConfirmTogether(d, PAYMENT_COMPLETED_CONSUMER, (r, paymentId) => confirmedEvent(d, r, paymentId))));
+  return b;
 }
 
 /** The event, or undefined for a message the locked path parks as poison (consumeWithInbox). */
