@@ -87,10 +87,10 @@ export async function start(config: GatewayConfig, opts: { logger?: Logger } = {
     authenticateWith,
     requireAdmin,
     queueTokensIssued,
+  }, {
     logger,
     metrics,
     authFailures,
-  }, {
     jwks: keys.jwks,
     // The gateway's own dependency only: were upstreams part of it, one service dipping would pull
     // every gateway out of rotation. A down upstream shows as 503s and gateway_upstream_errors_total.

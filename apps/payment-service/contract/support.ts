@@ -66,7 +66,7 @@ export type PaymentDeps = Awaited<ReturnType<typeof paymentDeps>>;
 /** The same, plus its real express app (createApp) for the verifier to serve. */
 export async function paymentProvider() {
   const p = await paymentDeps();
-  return { ...p, app: createApp(p.deps, { readiness: {} }) };
+  return { ...p, app: createApp(p.deps, { logger: p.deps.logger, metrics: p.deps.metrics, readiness: {} }) };
 }
 
 export const PASSWORD = 'correct-horse-battery';

@@ -123,6 +123,8 @@ export async function start(config: PaymentConfig): Promise<RunningService> {
   });
 
   const app = createApp(deps, {
+    logger,
+    metrics,
     readiness: dependencyReadiness({ pool, redis, subscriber }),
   });
   const served = await serve({
