@@ -12,7 +12,8 @@ import { paymentRoutes } from './entry-points/http/payments.routes';
 import { queueRoutes } from './entry-points/http/queue.routes';
 import { reservationRoutes } from './entry-points/http/reservations.routes';
 import { webAppRoutes } from './entry-points/http/web-app';
-import { buildOpenApiDocument } from './openapi';
+import { buildOpenApiDocument } from './entry-points/http/openapi';
+import { perIpLimit } from './entry-points/http/rate-limit.middleware';
 
 export interface AppOptions {
   logger: Logger;
@@ -49,7 +50,8 @@ export function createApp(d: GatewayDeps, o: AppOptions): Express {
   // front of every other one: Express walks each layer before a request's route, and these would
   // otherwise pass the documents, the docs and two routers first. They run the chain every
   // /api/v1 route runs (body size, no-store, per-IP limit) before their own.
-  const apiFront: RequestHandler[] = [rejectLargeBodies, noStore, d.limits.perIp];
+  const perIp = perIpLimit(d.limits);
+  const apiFront: RequestHandler[] = [rejectLargeBodies, noStore, perIp];
   queueRoutes(d, {
     get: (path, ...handlers) => app.get(`${API}${path}`, ...apiFront, ...handlers),
     post: (path, ...handlers) => app.post(`${API}${path}`, ...apiFront, ...handlers),
@@ -74,7 +76,7 @@ export function createApp(d: GatewayDeps, o: AppOptions): Express {
 
   const api = express.Router();
   api.use(noStore);
-  api.use(d.limits.perIp);
+  api.use(perIp);
   // The hot routes first (hold, payment): each request walks the routers in this order, and no
   // two of them (nor the queue's routes above) answer the same method and path.
   for (const routes of [reservationRoutes(d), paymentRoutes(d, o.logger), concertRoutes(d), meRoutes(d), authRoutes(d), adminRoutes(d)])

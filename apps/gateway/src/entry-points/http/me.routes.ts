@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { ChargeRequest, MAX_CHARGE, TransactionsQuery, toCents } from '@concert/contracts';
 import { idempotencyKey, parseBody, parseQuery } from '@concert/service-kit';
-import { principalOf } from '../../auth/middleware';
+import { principalOf } from './authentication';
 import type { GatewayDeps } from '../../use-cases/deps';
 
 /** API.md: a charge is > 0 and at most 1,000,000.00. */

@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { CreatePaymentRequest } from '@concert/contracts';
 import { idempotencyKey as readIdempotencyKey, parseBody, pathId, type Logger } from '@concert/service-kit';
-import { lookOf, passOf, principalOf } from '../../auth/middleware';
+import { lookOf, passOf, principalOf } from './authentication';
 import type { GatewayDeps } from '../../use-cases/deps';
 import { payReservation } from '../../use-cases/payments';
 

@@ -1,7 +1,7 @@
 import type { RequestHandler } from 'express';
 import { z } from 'zod';
 import { parseQuery, pathId } from '@concert/service-kit';
-import { lookOf, passOf, principalOf } from '../../auth/middleware';
+import { lookOf, passOf, principalOf } from './authentication';
 import type { GatewayDeps } from '../../use-cases/deps';
 import { issueQueueToken, queueStatus } from '../../use-cases/queue-access';
 

@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { CreateReservationRequest } from '@concert/contracts';
 import { parseBody, pathId } from '@concert/service-kit';
-import { alongsideOf, lookOf, passOf, principalOf } from '../../auth/middleware';
+import { alongsideOf, lookOf, passOf, principalOf } from './authentication';
 import type { GatewayDeps } from '../../use-cases/deps';
 import { holdInDoubt, holdSeat } from '../../use-cases/holds';
 import { assertAdmitted } from '../../use-cases/queue-access';
