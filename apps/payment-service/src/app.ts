@@ -3,10 +3,10 @@ import { createHttpApp, finish, requireServiceToken, serviceAdmission, type Logg
 import { balanceRoutes } from './entry-points/http/balance.routes';
 import { paymentsRoutes } from './entry-points/http/payments.routes';
 import { usersRoutes } from './entry-points/http/users.routes';
-import type { Deps } from './use-cases/deps';
+import type { PaymentDeps } from './use-cases/deps';
 
 /** The same shape as every service's: (deps, options). The internal key comes with deps' config here. */
-export function createApp(deps: Deps, o: { logger: Logger; metrics: Metrics; readiness: Record<string, ReadinessCheck> }): Express {
+export function createApp(deps: PaymentDeps, o: { logger: Logger; metrics: Metrics; readiness: Record<string, ReadinessCheck> }): Express {
   const app = createHttpApp({ logger: o.logger, metrics: o.metrics, readiness: o.readiness });
   // Only the gateway calls payment-service.
   app.use('/internal', requireServiceToken('payment-service', { gateway: { secret: deps.config.INTERNAL_KEY_GATEWAY } }));

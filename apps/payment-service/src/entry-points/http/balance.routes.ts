@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { idempotencyKey, parseBody, parseQuery, pathId } from '@concert/service-kit';
 import { ChargeBody, TransactionCursor } from '../../domain/balance';
 import { charge, getBalance, listTransactions } from '../../use-cases/balance';
-import type { Deps } from '../../use-cases/deps';
+import type { PaymentDeps } from '../../use-cases/deps';
 import { sendIdempotent } from './idempotent-response';
 
 const TransactionsQuery = z.object({
@@ -11,7 +11,7 @@ const TransactionsQuery = z.object({
   cursor: TransactionCursor,
 });
 
-export function balanceRoutes(deps: Deps): Router {
+export function balanceRoutes(deps: PaymentDeps): Router {
   const r = Router();
   r.get('/internal/users/:userId/balance', async (req, res) => {
     res.json(await getBalance(deps, pathId(req, 'userId', 'USER_NOT_FOUND')));

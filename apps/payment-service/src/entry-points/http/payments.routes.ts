@@ -1,11 +1,11 @@
 import { Router } from 'express';
 import { InternalCreatePayment, UserIdQuery } from '@concert/contracts';
 import { idempotencyKey, parseBody, parseQuery, pathId } from '@concert/service-kit';
-import type { Deps } from '../../use-cases/deps';
+import type { PaymentDeps } from '../../use-cases/deps';
 import { getPayment, pay } from '../../use-cases/pay';
 import { sendIdempotent } from './idempotent-response';
 
-export function paymentsRoutes(deps: Deps): Router {
+export function paymentsRoutes(deps: PaymentDeps): Router {
   const r = Router();
   r.post('/internal/payments', async (req, res) => {
     const { userId, reservationId } = parseBody(InternalCreatePayment, req);

@@ -1,11 +1,11 @@
 import { Router } from 'express';
 import { InternalCreateUser, LoginRequest } from '@concert/contracts';
 import { parseBody, pathId } from '@concert/service-kit';
-import type { Deps } from '../../use-cases/deps';
+import type { PaymentDeps } from '../../use-cases/deps';
 import { getUser, signup, verifyCredentials } from '../../use-cases/users';
 
 /** Identity for the gateway's signup and login; the gateway issues the tokens. */
-export function usersRoutes(deps: Deps): Router {
+export function usersRoutes(deps: PaymentDeps): Router {
   const r = Router();
   r.post('/internal/users', async (req, res) => {
     const body = parseBody(InternalCreateUser, req);
