@@ -7,7 +7,7 @@ import type { GatewayConfig } from '../config';
 type LimiterName = 'ip' | 'user' | 'enqueue' | 'login' | 'auth' | 'signup';
 
 const LOOPBACK = /^(127\.|::1$|::ffff:127\.)/;
-export const isLoopback = (ip: string | undefined) => !!ip && LOOPBACK.test(ip);
+const isLoopback = (ip: string | undefined) => !!ip && LOOPBACK.test(ip);
 
 // One failed login: count it (for a day, reset by a success) and, past the free ones, block this
 // (e-mail, client) pair for 2^(n-free-1) seconds, capped. Returns the block in seconds (0 = none).

@@ -99,7 +99,6 @@ export function createAuthentication(deps: Pick<GatewayDeps, 'tokens' | 'session
   };
   return { authenticate, authenticateWith, requireAdmin };
 }
-export type Authentication = ReturnType<typeof createAuthentication>;
 
 export function principalOf(res: Response): AccessPrincipal {
   const p = res.locals.principal as AccessPrincipal | undefined;
