@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ESLint } from 'eslint';
 import { describe, expect, it } from 'vitest';
@@ -37,5 +38,22 @@ describe('layer rule (eslint no-restricted-imports)', () => {
     expect(await restricted(uc, `import { findThing } from '../data-access/things.repository';\nimport { rule } from '../domain/thing';\nexport const x = [findThing, rule];\n`)).toEqual([]);
     const da = `apps/${app}/src/data-access/planted.repository.ts`;
     expect(await restricted(da, `import { doThing } from '../use-cases/things';\nexport const x = doThing;\n`)).toHaveLength(1);
+  });
+});
+
+// The rule matches files by layer folder: code outside the four layers would escape it. Only the
+// composition root (wiring, config, metrics registries, migrations) and payment's operator CLI sit
+// beside them.
+const LAYERS = new Set(['domain', 'use-cases', 'data-access', 'entry-points']);
+const ROOT_DIRS: Record<string, string[]> = { 'payment-service': ['cli'] };
+const ROOT_FILES = new Set(['app.ts', 'start.ts', 'main.ts', 'config.ts', 'metrics.ts', 'queue-metrics.ts', 'migrate.ts']);
+
+describe('layer rule coverage', () => {
+  it.each(APPS)('%s: every source file is in a layer or the composition root', (app) => {
+    const src = resolve(__dirname, '../../apps', app, 'src');
+    const outside = readdirSync(src, { withFileTypes: true })
+      .filter((e) => (e.isDirectory() ? !LAYERS.has(e.name) && !(ROOT_DIRS[app] ?? []).includes(e.name) : !ROOT_FILES.has(e.name)))
+      .map((e) => e.name);
+    expect(outside).toEqual([]);
   });
 });

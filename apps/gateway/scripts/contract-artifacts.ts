@@ -8,7 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { stringify } from 'yaml';
 import { buildAsyncApiDocument } from '@concert/contracts';
-import { buildOpenApiDocument } from '../src/openapi';
+import { buildOpenApiDocument } from '../src/entry-points/http/openapi';
 
 export const ARTIFACTS = {
   openapi: resolve(__dirname, '../../../docs/api/openapi.json'),

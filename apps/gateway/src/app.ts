@@ -12,15 +12,14 @@ import { paymentRoutes } from './entry-points/http/payments.routes';
 import { queueRoutes } from './entry-points/http/queue.routes';
 import { reservationRoutes } from './entry-points/http/reservations.routes';
 import { webAppRoutes } from './entry-points/http/web-app';
-import { buildOpenApiDocument } from './openapi';
-
-export interface AppDeps extends GatewayDeps {
-  logger: Logger;
-  metrics: Metrics;
-  authFailures: Counter<string>;
-}
+import { buildOpenApiDocument } from './entry-points/http/openapi';
+import { perIpLimit } from './entry-points/http/rate-limit.middleware';
 
 export interface AppOptions {
+  logger: Logger;
+  metrics: Metrics;
+  /** Requests refused for authentication or authorization, counted by code at the edge. */
+  authFailures: Counter<string>;
   readiness: Record<string, ReadinessCheck>;
   /** Public signing keys, current and retired, each with its `kid`. */
   jwks: { keys: unknown[] };
@@ -32,10 +31,10 @@ const TOKEN_CODES = new Set(['UNAUTHENTICATED', 'TOKEN_EXPIRED', 'TOKEN_REVOKED'
 const AUTH_FAILURE_CODES = new Set([...TOKEN_CODES, 'INVALID_CREDENTIALS', 'FORBIDDEN', 'QUEUE_TOKEN_INVALID', 'QUEUE_TOKEN_NOT_ACTIVE']);
 
 /** The same shape as every service's: (deps, options). */
-export function createApp(d: AppDeps, o: AppOptions): Express {
+export function createApp(d: GatewayDeps, o: AppOptions): Express {
   const app = createHttpApp({
-    logger: d.logger,
-    metrics: d.metrics,
+    logger: o.logger,
+    metrics: o.metrics,
     readiness: o.readiness,
     bodyLimit: '1mb',
     trustProxy: d.config.TRUST_PROXY,
@@ -51,7 +50,8 @@ export function createApp(d: AppDeps, o: AppOptions): Express {
   // front of every other one: Express walks each layer before a request's route, and these would
   // otherwise pass the documents, the docs and two routers first. They run the chain every
   // /api/v1 route runs (body size, no-store, per-IP limit) before their own.
-  const apiFront: RequestHandler[] = [rejectLargeBodies, noStore, d.limits.perIp];
+  const perIp = perIpLimit(d.limits);
+  const apiFront: RequestHandler[] = [rejectLargeBodies, noStore, perIp];
   queueRoutes(d, {
     get: (path, ...handlers) => app.get(`${API}${path}`, ...apiFront, ...handlers),
     post: (path, ...handlers) => app.post(`${API}${path}`, ...apiFront, ...handlers),
@@ -76,16 +76,16 @@ export function createApp(d: AppDeps, o: AppOptions): Express {
 
   const api = express.Router();
   api.use(noStore);
-  api.use(d.limits.perIp);
+  api.use(perIp);
   // The hot routes first (hold, payment): each request walks the routers in this order, and no
   // two of them (nor the queue's routes above) answer the same method and path.
-  for (const routes of [reservationRoutes(d), paymentRoutes(d, d.logger), concertRoutes(d), meRoutes(d), authRoutes(d), adminRoutes(d)])
+  for (const routes of [reservationRoutes(d), paymentRoutes(d, o.logger), concertRoutes(d), meRoutes(d), authRoutes(d), adminRoutes(d)])
     api.use(routes);
   app.use(API, api);
   app.use(webAppRoutes());
 
-  app.use(gatewayErrors(d));
-  return finish(app, d.logger);
+  app.use(gatewayErrors(o.authFailures));
+  return finish(app, o.logger);
 }
 
 /** Signup and login hash passwords, slowly on purpose: they get a deadline of their own. */
@@ -110,11 +110,11 @@ const rejectLargeBodies: RequestHandler = (req, _res, next) => {
  * Before the shared mapper: a callee's problem passes through unchanged (status, code, detail),
  * 401s carry `WWW-Authenticate`, and auth failures are counted.
  */
-function gatewayErrors(d: AppDeps): ErrorRequestHandler {
+function gatewayErrors(authFailures: Counter<string>): ErrorRequestHandler {
   return (err, _req, res, next) => {
     const code = err instanceof UpstreamProblem ? err.problem.code : err instanceof DomainError ? err.code : undefined;
     const status = err instanceof UpstreamProblem ? err.problem.status : code ? ERROR_STATUS[code] : undefined;
-    if (code && AUTH_FAILURE_CODES.has(code)) d.authFailures.inc({ code });
+    if (code && AUTH_FAILURE_CODES.has(code)) authFailures.inc({ code });
     if (status === 401)
       res.setHeader('WWW-Authenticate', code && TOKEN_CODES.has(code) && code !== 'UNAUTHENTICATED' ? 'Bearer error="invalid_token"' : 'Bearer');
     if (!(err instanceof UpstreamProblem)) return next(err);

@@ -1,8 +1,8 @@
 import { checkSecrets, createLogger, createMetrics, createRedis, internalKeyProblem, serve, serviceTokenSource, type Logger } from '@concert/service-kit';
 import { createApp } from './app';
-import { loadSigningKeys, queueTokenKeyProblem } from './auth/keys';
-import { createAuthentication } from './auth/middleware';
-import { createTokenService } from './auth/tokens';
+import { loadSigningKeys, queueTokenKeyProblem } from './data-access/signing-keys';
+import { createAuthentication } from './entry-points/http/authentication';
+import { createTokenService } from './use-cases/tokens';
 import { DEV_QUEUE_TOKEN_KEY, listenPort, type GatewayConfig } from './config';
 import { createHoldsInDoubtRepository } from './data-access/holds-in-doubt.repository';
 import { createPaidGraceRepository } from './data-access/paid-grace.repository';
@@ -10,7 +10,7 @@ import { withQueueReader } from './data-access/queue-reader';
 import { bookingApi, paymentApi, queueApi, type Services } from './data-access/services';
 import { createSessionRepository } from './data-access/session.repository';
 import { createUpstream, type Upstream, type UpstreamName } from './data-access/upstream';
-import { createRateLimits } from './rate-limits';
+import { createRateLimits } from './data-access/rate-limits';
 
 export interface StartedGateway {
   port: number;
@@ -87,10 +87,10 @@ export async function start(config: GatewayConfig, opts: { logger?: Logger } = {
     authenticateWith,
     requireAdmin,
     queueTokensIssued,
+  }, {
     logger,
     metrics,
     authFailures,
-  }, {
     jwks: keys.jwks,
     // The gateway's own dependency only: were upstreams part of it, one service dipping would pull
     // every gateway out of rotation. A down upstream shows as 503s and gateway_upstream_errors_total.

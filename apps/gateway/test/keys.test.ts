@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { exportSPKI } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { loadSigningKeys, readOrCreateKeyFile } from '../src/auth/keys';
-import { createTokenService } from '../src/auth/tokens';
+import { loadSigningKeys, readOrCreateKeyFile } from '../src/data-access/signing-keys';
+import { createTokenService } from '../src/use-cases/tokens';
 
 const settings = { issuer: 'i', audience: 'a', accessTtlSeconds: 60, queueTokenKey: 'k'.repeat(32) };
 

@@ -318,6 +318,6 @@ function signed(
 }
 
 async function loadPrivate() {
-  const { loadSigningKeys } = await import('../src/auth/keys');
+  const { loadSigningKeys } = await import('../src/data-access/signing-keys');
   return (await loadSigningKeys({ keysFile: gw.config.JWT_KEYS_FILE })).privateKey;
 }

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { base64url, decodeJwt, decodeProtectedHeader, SignJWT } from 'jose';
 import { sleep } from '@concert/testing';
-import { loadSigningKeys } from '../src/auth/keys';
-import { createTokenService } from '../src/auth/tokens';
+import { loadSigningKeys } from '../src/data-access/signing-keys';
+import { createTokenService } from '../src/use-cases/tokens';
 
 const user = { id: '6f1c2a52-3b8e-4b8f-9b51-1f1f7c2b7a10', role: 'user' as const, email: 'a@example.test' };
 const QUEUE_KEY = 'q'.repeat(40);

@@ -3,7 +3,7 @@ import { MatchersV3 } from '@pact-foundation/pact';
 import { httpConsumerPact, internalHeaders, iso, JSON_BODY, PROBLEM_BODY } from '@concert/testing/pact';
 import { afterAll, describe, expect, it } from 'vitest';
 import { pay } from '../src/use-cases/pay';
-import { fan, paymentDeps, type PaymentDeps } from './support';
+import { fan, paymentDeps, type PaymentFixture } from './support';
 
 const { regex, uuid } = MatchersV3;
 const RESERVATION = '7b9d1f35-6a8c-4e0f-9b2d-4c5a7f9b1d36';
@@ -18,7 +18,7 @@ const { pact, publish } = httpConsumerPact('payment-service', 'booking-service')
 describe('payment-service → booking-service', () => {
   afterAll(() => publish(2));
 
-  const withDeps = (test: (p: PaymentDeps) => Promise<void>) =>
+  const withDeps = (test: (p: PaymentFixture) => Promise<void>) =>
     pact.executeTest(async (server) => {
       const p = await paymentDeps(server.url);
       try {

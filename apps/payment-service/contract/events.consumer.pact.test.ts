@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { paymentRefundRequestedConsumer } from '../src/entry-points/messaging/payment-refund-requested.consumer';
 import { reservationCancelledConsumer, reservationExpiredConsumer, seatReservedConsumer } from '../src/entry-points/messaging/reservation-events.consumer';
 import { createEventDispatcher } from '../src/use-cases/event-dispatcher';
-import { paymentDeps, type PaymentDeps } from './support';
+import { paymentDeps, type PaymentFixture } from './support';
 
 const { regex, uuid, integer } = MatchersV3;
 const money = (example: string) => regex(/^\d+\.\d{2}$/.source, example);
@@ -25,7 +25,7 @@ const events = messageConsumerPact('payment-service', 'booking-service-events');
 
 /** booking's events as payment-service's real dispatcher takes them: contract parse, inbox, effect in Postgres. */
 describe('payment-service consumes booking-service’s events', () => {
-  let p: PaymentDeps;
+  let p: PaymentFixture;
   let handle: ReturnType<typeof createEventDispatcher>['handle'];
   /** One message interaction: booking's envelope around `payload`, delivered on its topic to the real dispatcher. */
   const receive = (type: EventType, payload: Record<string, unknown>) =>

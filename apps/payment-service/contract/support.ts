@@ -11,7 +11,7 @@ import { schema } from '../src/data-access/schema';
 import { BENCHMARK_COST, setPasswordCost } from '../src/domain/password';
 import { createPaymentMetrics } from '../src/metrics';
 import { charge } from '../src/use-cases/balance';
-import type { Deps } from '../src/use-cases/deps';
+import type { PaymentDeps } from '../src/use-cases/deps';
 import { configurePasswordPool } from '../src/use-cases/password-pool';
 import { projectSeatReserved } from '../src/use-cases/reservation-projection';
 import { signup } from '../src/use-cases/users';
@@ -40,7 +40,7 @@ export async function paymentDeps(bookingUrl = 'http://127.0.0.1:9') {
   configurePasswordPool({ concurrency: 1, maxWaitMs: 5000, metrics: overloadMetrics(metrics.registry) });
   const pool = createPool(config.DATABASE_URL, { max: 4, applicationName: 'payment-pact' });
   const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 2 });
-  const deps: Deps = {
+  const deps: PaymentDeps = {
     config,
     db: createDb(pool, schema),
     redis,
@@ -61,18 +61,18 @@ export async function paymentDeps(bookingUrl = 'http://127.0.0.1:9') {
     },
   };
 }
-export type PaymentDeps = Awaited<ReturnType<typeof paymentDeps>>;
+export type PaymentFixture = Awaited<ReturnType<typeof paymentDeps>>;
 
 /** The same, plus its real express app (createApp) for the verifier to serve. */
 export async function paymentProvider() {
   const p = await paymentDeps();
-  return { ...p, app: createApp(p.deps, { readiness: {} }) };
+  return { ...p, app: createApp(p.deps, { logger: p.deps.logger, metrics: p.deps.metrics, readiness: {} }) };
 }
 
 export const PASSWORD = 'correct-horse-battery';
 
 /** A fan made through the service's own signup and charge, optionally holding a seat (as seat-reserved would project it). */
-export async function fan(d: Deps, o: { balance?: string; holds?: boolean } = {}) {
+export async function fan(d: PaymentDeps, o: { balance?: string; holds?: boolean } = {}) {
   const email = `pact-${randomUUID()}@payment.test`;
   const user = await signup(d.db, { email, name: 'Pact Fan', password: PASSWORD });
   if (o.balance) await charge(d, { userId: user.id, amount: o.balance, idempotencyKey: randomUUID() });

@@ -18,7 +18,7 @@ import {
   seatReservedConsumer,
 } from './entry-points/messaging/reservation-events.consumer';
 import { createPaymentMetrics } from './metrics';
-import type { Deps } from './use-cases/deps';
+import type { PaymentDeps } from './use-cases/deps';
 import { ensureFirstAdmin } from './use-cases/users';
 import type { z } from 'zod';
 
@@ -78,7 +78,7 @@ export async function start(config: PaymentConfig): Promise<RunningService> {
   const relay = startOutboxRelay({ pool, schemaName: DB_SCHEMA, publisher, logger, registry: metrics.registry });
   metrics.readOutboxLagWith(() => relay.lag());
 
-  const deps: Deps = {
+  const deps: PaymentDeps = {
     config,
     db,
     redis,
@@ -123,6 +123,8 @@ export async function start(config: PaymentConfig): Promise<RunningService> {
   });
 
   const app = createApp(deps, {
+    logger,
+    metrics,
     readiness: dependencyReadiness({ pool, redis, subscriber }),
   });
   const served = await serve({

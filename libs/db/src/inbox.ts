@@ -1,6 +1,6 @@
 import { getTableConfig } from 'drizzle-orm/pg-core';
 import pg from 'pg';
-import { PoisonMessage, type IncomingMessage, type MessageHandler } from '@concert/messaging';
+import { parseOrPoison, type IncomingMessage, type MessageHandler } from '@concert/messaging';
 import type { InboxTable } from './inbox-table';
 import type { Db, SchemaRecord, Tx } from './pool';
 import { txClientIfAny, withTransaction } from './transaction';
@@ -65,24 +65,6 @@ export function consumeWithInbox<S extends SchemaRecord, E extends InboxEnvelope
       await o.handler(tx, envelope, msg);
     });
   };
-}
-
-/** A message that is not JSON or not the contract's shape never will be: mark it as poison. */
-function parseOrPoison<E>(parse: (raw: unknown) => E, value: string): E {
-  try {
-    return parse(JSON.parse(value));
-  } catch (err) {
-    throw new PoisonMessage(`not a valid event: ${describeParseError(err)}`, { cause: err });
-  }
-}
-
-/** One line for logs and the dead-letter header: zod's issues as `path: message`, else the message. */
-function describeParseError(err: unknown): string {
-  const issues = (err as { issues?: Array<{ path: PropertyKey[]; message: string }> }).issues;
-  const text = Array.isArray(issues)
-    ? issues.map((i) => `${i.path.map(String).join('.') || '(root)'}: ${i.message}`).join('; ')
-    : (err as Error).message;
-  return text.slice(0, 500);
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -7,4 +7,5 @@ export { backoffMs } from './backoff';
 export { CONSUMER_STATES, type ConsumerState } from './consumer-metrics';
 export { isUnpublishable, isBrokerUnreachable } from './publish-errors';
 export { PoisonMessage, deadLetterTopic, DEAD_LETTER_HEADERS } from './dead-letter';
+export { parseOrPoison } from './parse-or-poison';
 export { deadLetterCounts, readDeadLetters, replayMessage, type DeadLetter } from './dead-letter-reader';

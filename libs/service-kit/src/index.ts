@@ -8,6 +8,7 @@ export * from './internal-auth';
 export * from './secrets';
 export * from './internal-client';
 export * from './validate';
+export * from './request-parts';
 export * from './lifecycle';
 export * from './redis';
 export * from './redis-lock';

@@ -1,5 +1,5 @@
 import { bookingClosedReason, DomainError, type Concert, type QueueEntry, type QueueStatusResponse } from '@concert/contracts';
-import type { QueuePass } from '../auth/tokens';
+import type { QueuePass } from './principal';
 
 /** A fan may join the queue only inside the booking window (the shared rule: [start, end)). */
 export function assertBookingOpen(concert: Pick<Concert, 'status' | 'bookingStartTime' | 'bookingEndTime'>, now: Date): void {

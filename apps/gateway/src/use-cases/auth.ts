@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { LoginRequest, SignupRequest } from '@concert/contracts';
 import { UpstreamProblem } from '@concert/service-kit';
-import type { AccessPrincipal } from '../auth/tokens';
+import type { AccessPrincipal } from '../domain/principal';
 import type { GatewayDeps } from './deps';
 
 /** A plain user, always: no role travels over HTTP; admins come from configuration or the CLI. */

@@ -1,6 +1,6 @@
 import type { Payment, QueueEntry } from '@concert/contracts';
 import type { Logger } from '@concert/service-kit';
-import type { QueuePass } from '../auth/tokens';
+import type { QueuePass } from '../domain/principal';
 import { assertPassAdmits } from '../domain/queue-access';
 import type { GatewayDeps } from './deps';
 import { assertAdmitted } from './queue-access';

@@ -1,6 +1,6 @@
 import type { QueueEntry, QueueStatusResponse } from '@concert/contracts';
 import { AppError } from '@concert/service-kit';
-import type { QueuePass } from '../auth/tokens';
+import type { QueuePass } from '../domain/principal';
 import { isNotFound } from '../data-access/upstream';
 import { assertBookingOpen, assertPassAdmits, expiredView, queueTokenExpiry, toQueueView } from '../domain/queue-access';
 import type { GatewayDeps } from './deps';

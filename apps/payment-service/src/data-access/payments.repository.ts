@@ -1,4 +1,5 @@
 import { and, eq, sql } from 'drizzle-orm';
+import type { PaymentStatus } from '@concert/contracts';
 import type { Executor, PaymentTx } from './db';
 import { payments } from './schema';
 
@@ -7,7 +8,7 @@ export interface PaymentRow {
   userId: string;
   reservationId: string;
   amount: string;
-  status: 'PENDING' | 'COMPLETED' | 'FAILED' | 'CANCELLED' | 'REFUNDED';
+  status: PaymentStatus;
   previousBalance: string;
   remainingBalance: string;
   paidAt: Date | null;

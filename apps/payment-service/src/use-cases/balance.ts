@@ -3,10 +3,10 @@ import { money } from '../domain/balance';
 import { requestHash } from '../domain/idempotency';
 import { listLedger, readBalance } from '../data-access/balance.repository';
 import { recordCharge } from '../data-access/money-movement.repository';
-import type { Deps } from './deps';
+import type { PaymentDeps } from './deps';
 import { idempotently, refreshBalanceCache, withBalanceLock } from './idempotency';
 
-export async function charge(deps: Deps, i: { userId: string; amount: string; idempotencyKey: string }) {
+export async function charge(deps: PaymentDeps, i: { userId: string; amount: string; idempotencyKey: string }) {
   const ref = { userId: i.userId, scope: 'charge' as const, key: i.idempotencyKey };
   const result = await withBalanceLock(deps, i.userId, () =>
     idempotently(deps, ref, requestHash('charge', { amount: i.amount }), async (tx) => {
@@ -25,7 +25,7 @@ export async function charge(deps: Deps, i: { userId: string; amount: string; id
 }
 
 /** Cache-aside: Redis first, the database on a miss (then cached unless a newer balance got there first). */
-export async function getBalance(deps: Deps, userId: string): Promise<{ balance: string }> {
+export async function getBalance(deps: PaymentDeps, userId: string): Promise<{ balance: string }> {
   const cached = await deps.cache.get(userId).catch(() => undefined);
   if (cached) return { balance: cached };
   const row = await readBalance(deps.db, userId);
@@ -35,7 +35,7 @@ export async function getBalance(deps: Deps, userId: string): Promise<{ balance:
   return { balance };
 }
 
-export async function listTransactions(deps: Deps, userId: string, limit: number, cursor?: string) {
+export async function listTransactions(deps: PaymentDeps, userId: string, limit: number, cursor?: string) {
   // One extra row tells whether another page exists without a COUNT.
   const rows = await listLedger(deps.db, userId, limit + 1, cursor === undefined ? undefined : Number(cursor));
   const page = rows.slice(0, limit);

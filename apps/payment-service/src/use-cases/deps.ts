@@ -6,7 +6,7 @@ import type { PaymentDb } from '../data-access/db';
 import type { PaymentMetrics } from '../metrics';
 
 /** Everything a use case may touch; built once in start.ts. */
-export interface Deps {
+export interface PaymentDeps {
   config: PaymentConfig;
   db: PaymentDb;
   redis: Redis;

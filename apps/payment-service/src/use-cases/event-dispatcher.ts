@@ -5,10 +5,10 @@ import { requestContext } from '@concert/service-kit';
 import type { z } from 'zod';
 import type { PaymentTx } from '../data-access/db';
 import { inbox } from '../data-access/schema';
-import type { Deps } from './deps';
+import type { PaymentDeps } from './deps';
 
 export interface HandlerContext {
-  deps: Deps;
+  deps: PaymentDeps;
   msg: IncomingMessage;
   /** Runs once the inbox transaction has committed (cache refresh, metrics). */
   afterCommit(fn: () => Promise<void>): void;
@@ -28,7 +28,7 @@ export const INBOX_CONSUMER = 'payment-service';
  * contract is a PoisonMessage: parked on the dead-letter topic (kept, not skipped), since
  * retrying it forever would stall its partition.
  */
-export function createEventDispatcher(deps: Deps, handlers: EventHandler<z.ZodTypeAny>[]) {
+export function createEventDispatcher(deps: PaymentDeps, handlers: EventHandler<z.ZodTypeAny>[]) {
   const byTopic = new Map(handlers.map((h) => [topicName(h.topic, deps.config.KAFKA_TOPIC_PREFIX), h]));
   const topics = [...byTopic.keys()];
 

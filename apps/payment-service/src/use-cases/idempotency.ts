@@ -3,7 +3,7 @@ import { tryLock } from '@concert/service-kit';
 import { replayOf } from '../domain/idempotency';
 import type { PaymentTx } from '../data-access/db';
 import { claimKey, readKey, type KeyRef } from '../data-access/idempotency.repository';
-import type { Deps } from './deps';
+import type { PaymentDeps } from './deps';
 
 export interface Outcome {
   status: number;
@@ -19,7 +19,7 @@ export interface Outcome {
  * Failures (4xx from the effect) roll back with it: the key stays free for a corrected retry.
  */
 export async function idempotently(
-  deps: Deps,
+  deps: PaymentDeps,
   ref: KeyRef,
   hash: string,
   effect: (tx: PaymentTx) => Promise<Outcome>,
@@ -37,7 +37,7 @@ export async function idempotently(
   return { status: result.status, body: result.body, replayed: result.replayed };
 }
 
-export async function refreshBalanceCache(deps: Deps, b: { userId: string; balance: string; version: number }) {
+export async function refreshBalanceCache(deps: PaymentDeps, b: { userId: string; balance: string; version: number }) {
   try {
     await deps.cache.put(b.userId, b.balance, b.version);
   } catch (err) {
@@ -51,7 +51,7 @@ export async function refreshBalanceCache(deps: Deps, b: { userId: string; balan
  * instead of each holding a pool connection while waiting on the row lock. Never required for
  * correctness — after a short wait, or if Redis fails, the request goes on and SQL decides.
  */
-export async function withBalanceLock<T>(deps: Deps, userId: string, fn: () => Promise<T>): Promise<T> {
+export async function withBalanceLock<T>(deps: PaymentDeps, userId: string, fn: () => Promise<T>): Promise<T> {
   if (!deps.config.BALANCE_LOCK) return fn();
   let release: (() => Promise<void>) | null = null;
   try {

@@ -9,7 +9,7 @@ import { lockForPayment, recordPayment } from '../data-access/money-movement.rep
 import { findPayment } from '../data-access/payments.repository';
 import { insertFetchedReservation, reservationExists } from '../data-access/reservations.repository';
 import type { PaymentMetrics, PaymentResult } from '../metrics';
-import type { Deps } from './deps';
+import type { PaymentDeps } from './deps';
 import { eventRow } from './events';
 import { idempotently, withBalanceLock } from './idempotency';
 
@@ -18,7 +18,7 @@ import { idempotently, withBalanceLock } from './idempotency';
  * the idempotency record commit together or not at all. A reservation payment-service has not
  * heard of yet (seat-reserved still in flight) is learnt from booking-service, then paid.
  */
-export async function pay(deps: Deps, i: { userId: string; reservationId: string; idempotencyKey: string }) {
+export async function pay(deps: PaymentDeps, i: { userId: string; reservationId: string; idempotencyKey: string }) {
   try {
     const result = await payKnown(deps, i).catch(async (err: unknown) => {
       if (!(err instanceof ReservationUnknown)) throw err;
@@ -37,7 +37,7 @@ export async function pay(deps: Deps, i: { userId: string; reservationId: string
 class ReservationUnknown extends Error {}
 
 /** BEGIN, claim the key, lock reservation and balance, record everything, COMMIT: five round trips. */
-function payKnown(deps: Deps, i: { userId: string; reservationId: string; idempotencyKey: string }) {
+function payKnown(deps: PaymentDeps, i: { userId: string; reservationId: string; idempotencyKey: string }) {
   const ref = { userId: i.userId, scope: 'payment' as const, key: i.idempotencyKey };
   return withBalanceLock(deps, i.userId, () =>
     idempotently(deps, ref, requestHash('payment', { reservationId: i.reservationId }), async (tx) => {
@@ -94,7 +94,7 @@ function payKnown(deps: Deps, i: { userId: string; reservationId: string; idempo
  * ask booking-service once and record what it says. ON CONFLICT DO NOTHING: if the event (or an
  * end event) lands meanwhile, the event wins.
  */
-async function learnReservation(deps: Deps, reservationId: string): Promise<void> {
+async function learnReservation(deps: PaymentDeps, reservationId: string): Promise<void> {
   let body: unknown;
   try {
     ({ body } = await deps.booking.get<unknown>(`/internal/reservations/${reservationId}/payable`));
@@ -121,7 +121,7 @@ async function learnReservation(deps: Deps, reservationId: string): Promise<void
   });
 }
 
-export async function getPayment(deps: Deps, paymentId: string, userId: string) {
+export async function getPayment(deps: PaymentDeps, paymentId: string, userId: string) {
   const p = await findPayment(deps.db, paymentId);
   if (!p || p.userId !== userId) throw new AppError('PAYMENT_NOT_FOUND', 'Payment not found');
   return paymentView(p);

@@ -1,7 +1,6 @@
 import { Router } from 'express';
-import { z } from 'zod';
 import { ConcertListQuery, CreateConcertRequest, UpdateConcertRequest, toCents } from '@concert/contracts';
-import { AppError, parseBody, parseQuery } from '@concert/service-kit';
+import { parseBody, parseQuery, pathId } from '@concert/service-kit';
 import { MAX_TICKET_PRICE_CENTS } from '../../domain/concert';
 import type { BookingDeps } from '../../use-cases/deps';
 import { changeConcertStatus, createConcert, getConcert, getSeatMap, listConcerts } from '../../use-cases/concerts';
@@ -19,15 +18,6 @@ const CreateConcert = CreateConcertRequest.superRefine((c, ctx) => {
   }
 });
 
-const isUuid = (s: string) => z.uuid().safeParse(s).success;
-
-/** A malformed id names no concert: 404 like any unknown id. */
-function concertId(raw: string | string[] | undefined): string {
-  const id = String(raw);
-  if (!isUuid(id)) throw new AppError('CONCERT_NOT_FOUND', `concert ${id} not found`);
-  return id;
-}
-
 export function concertRoutes(d: BookingDeps): Router {
   const r = Router();
 
@@ -37,11 +27,11 @@ export function concertRoutes(d: BookingDeps): Router {
   });
 
   r.get('/concerts/:concertId', async (req, res) => {
-    res.json(await getConcert(d, concertId(req.params.concertId)));
+    res.json(await getConcert(d, pathId(req, 'concertId', 'CONCERT_NOT_FOUND')));
   });
 
   r.get('/concerts/:concertId/seats', async (req, res) => {
-    res.json(await getSeatMap(d, concertId(req.params.concertId)));
+    res.json(await getSeatMap(d, pathId(req, 'concertId', 'CONCERT_NOT_FOUND')));
   });
 
   r.post('/concerts', async (req, res) => {
@@ -49,7 +39,7 @@ export function concertRoutes(d: BookingDeps): Router {
   });
 
   r.patch('/concerts/:concertId', async (req, res) => {
-    const id = concertId(req.params.concertId);
+    const id = pathId(req, 'concertId', 'CONCERT_NOT_FOUND');
     const { status } = parseBody(UpdateConcertRequest, req);
     res.json(await changeConcertStatus(d, id, status));
   });

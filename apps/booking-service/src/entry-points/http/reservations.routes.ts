@@ -1,17 +1,9 @@
 import { Router } from 'express';
-import { z } from 'zod';
 import { InternalCreateReservation, UserIdQuery } from '@concert/contracts';
-import { AppError, parseBody, parseParams, parseQuery } from '@concert/service-kit';
+import { parseBody, parseParams, parseQuery, pathId } from '@concert/service-kit';
 import { holdSeat } from '../../use-cases/holds';
 import { cancelReservation, getPayable, getReservation, listReservations } from '../../use-cases/reservations';
 import type { BookingDeps } from '../../use-cases/deps';
-
-/** A malformed id names no reservation: 404 like any unknown id. */
-function reservationId(raw: string | string[] | undefined): string {
-  const id = String(raw);
-  if (!z.uuid().safeParse(id).success) throw new AppError('RESERVATION_NOT_FOUND', `reservation ${id} not found`);
-  return id;
-}
 
 export function reservationRoutes(d: BookingDeps): Router {
   const r = Router();
@@ -22,16 +14,16 @@ export function reservationRoutes(d: BookingDeps): Router {
 
   r.get('/reservations/:id', async (req, res) => {
     const { userId } = parseQuery(UserIdQuery, req);
-    res.json(await getReservation(d, reservationId(req.params.id), userId));
+    res.json(await getReservation(d, pathId(req, 'id', 'RESERVATION_NOT_FOUND'), userId));
   });
 
   r.get('/reservations/:id/payable', async (req, res) => {
-    res.json(await getPayable(d, reservationId(req.params.id)));
+    res.json(await getPayable(d, pathId(req, 'id', 'RESERVATION_NOT_FOUND')));
   });
 
   r.delete('/reservations/:id', async (req, res) => {
     const { userId } = parseQuery(UserIdQuery, req);
-    res.json(await cancelReservation(d, reservationId(req.params.id), userId));
+    res.json(await cancelReservation(d, pathId(req, 'id', 'RESERVATION_NOT_FOUND'), userId));
   });
 
   r.get('/users/:userId/reservations', async (req, res) => {

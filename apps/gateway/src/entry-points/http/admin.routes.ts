@@ -1,8 +1,7 @@
 import { Router } from 'express';
 import { CreateConcertRequest, QueuePolicy, UpdateConcertRequest } from '@concert/contracts';
-import { parseBody } from '@concert/service-kit';
+import { parseBody, pathId } from '@concert/service-kit';
 import type { GatewayDeps } from '../../use-cases/deps';
-import { pathId } from './request-parts';
 
 export function adminRoutes(d: GatewayDeps): Router {
   const r = Router();

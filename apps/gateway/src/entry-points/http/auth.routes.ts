@@ -1,14 +1,14 @@
 import { Router } from 'express';
 import { LoginRequest, SignupRequest } from '@concert/contracts';
 import { parseBody } from '@concert/service-kit';
-import { principalOf } from '../../auth/middleware';
-import { clientOf } from '../../rate-limits';
+import { principalOf } from './authentication';
+import { clientOf, perClientAuthLimit } from './rate-limit.middleware';
 import { login, logout, signup } from '../../use-cases/auth';
 import type { GatewayDeps } from '../../use-cases/deps';
 
 export function authRoutes(d: GatewayDeps): Router {
   const r = Router();
-  r.use('/auth', d.limits.perClientAuth);
+  r.use('/auth', perClientAuthLimit(d.limits));
 
   r.post('/auth/signup', async (req, res) => {
     const body = parseBody(SignupRequest, req);

@@ -1,9 +1,8 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { ConcertStatus } from '@concert/contracts';
-import { parseQuery } from '@concert/service-kit';
+import { parseQuery, pathId } from '@concert/service-kit';
 import type { GatewayDeps } from '../../use-cases/deps';
-import { pathId } from './request-parts';
 
 /** `?status=` left empty means no filter. */
 const ListQuery = z.object({ status: z.preprocess((v) => (v === '' ? undefined : v), ConcertStatus.optional()) });

@@ -1,9 +1,8 @@
 import { Router } from 'express';
 import { ChargeRequest, MAX_CHARGE, TransactionsQuery, toCents } from '@concert/contracts';
-import { parseBody, parseQuery } from '@concert/service-kit';
-import { principalOf } from '../../auth/middleware';
+import { idempotencyKey, parseBody, parseQuery } from '@concert/service-kit';
+import { principalOf } from './authentication';
 import type { GatewayDeps } from '../../use-cases/deps';
-import { idempotencyKey } from './request-parts';
 
 /** API.md: a charge is > 0 and at most 1,000,000.00. */
 export const ChargeBody = ChargeRequest.refine((b) => toCents(b.amount) > 0n, { path: ['amount'], message: 'must be greater than 0' }).refine(

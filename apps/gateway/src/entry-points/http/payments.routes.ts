@@ -1,10 +1,9 @@
 import { Router } from 'express';
 import { CreatePaymentRequest } from '@concert/contracts';
-import { parseBody, type Logger } from '@concert/service-kit';
-import { lookOf, passOf, principalOf } from '../../auth/middleware';
+import { idempotencyKey as readIdempotencyKey, parseBody, pathId, type Logger } from '@concert/service-kit';
+import { lookOf, passOf, principalOf } from './authentication';
 import type { GatewayDeps } from '../../use-cases/deps';
 import { payReservation } from '../../use-cases/payments';
-import { idempotencyKey as readIdempotencyKey, pathId } from './request-parts';
 
 export function paymentRoutes(d: GatewayDeps, logger: Logger): Router {
   const r = Router();

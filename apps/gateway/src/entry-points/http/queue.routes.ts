@@ -1,10 +1,9 @@
 import type { RequestHandler } from 'express';
 import { z } from 'zod';
-import { parseQuery } from '@concert/service-kit';
-import { lookOf, passOf, principalOf } from '../../auth/middleware';
+import { parseQuery, pathId } from '@concert/service-kit';
+import { lookOf, passOf, principalOf } from './authentication';
 import type { GatewayDeps } from '../../use-cases/deps';
 import { issueQueueToken, queueStatus } from '../../use-cases/queue-access';
-import { pathId } from './request-parts';
 
 const StatusQuery = z.object({ concertId: z.uuid().toLowerCase().optional() });
 

@@ -1,11 +1,10 @@
 import { Router } from 'express';
 import { CreateReservationRequest } from '@concert/contracts';
-import { parseBody } from '@concert/service-kit';
-import { alongsideOf, lookOf, passOf, principalOf } from '../../auth/middleware';
+import { parseBody, pathId } from '@concert/service-kit';
+import { alongsideOf, lookOf, passOf, principalOf } from './authentication';
 import type { GatewayDeps } from '../../use-cases/deps';
 import { holdInDoubt, holdSeat } from '../../use-cases/holds';
 import { assertAdmitted } from '../../use-cases/queue-access';
-import { pathId } from './request-parts';
 
 export function reservationRoutes(d: GatewayDeps): Router {
   const r = Router();

@@ -1,12 +1,11 @@
 import { Router } from 'express';
 import { InternalCreateUser, LoginRequest } from '@concert/contracts';
-import { parseBody } from '@concert/service-kit';
-import type { Deps } from '../../use-cases/deps';
+import { parseBody, pathId } from '@concert/service-kit';
+import type { PaymentDeps } from '../../use-cases/deps';
 import { getUser, signup, verifyCredentials } from '../../use-cases/users';
-import { idParam } from './request';
 
 /** Identity for the gateway's signup and login; the gateway issues the tokens. */
-export function usersRoutes(deps: Deps): Router {
+export function usersRoutes(deps: PaymentDeps): Router {
   const r = Router();
   r.post('/internal/users', async (req, res) => {
     const body = parseBody(InternalCreateUser, req);
@@ -17,7 +16,7 @@ export function usersRoutes(deps: Deps): Router {
     res.json({ user: await verifyCredentials(deps.db, email, password) });
   });
   r.get('/internal/users/:userId', async (req, res) => {
-    res.json(await getUser(deps.db, idParam(req, 'userId', 'USER_NOT_FOUND')));
+    res.json(await getUser(deps.db, pathId(req, 'userId', 'USER_NOT_FOUND')));
   });
   return r;
 }

@@ -1,7 +1,7 @@
 import type { Request } from 'express';
 import { z } from 'zod';
 import { IDEMPOTENCY_HEADER, IdempotencyKey, type ErrorCode } from '@concert/contracts';
-import { AppError } from '@concert/service-kit';
+import { AppError } from './errors';
 
 /** Idempotency-Key header: required on charge and pay; missing or malformed → 400 VALIDATION_FAILED. */
 export function idempotencyKey(req: Request): string {
@@ -13,19 +13,13 @@ export function idempotencyKey(req: Request): string {
   return parsed.data;
 }
 
-// Lowercased here, at the edge: every limit, lock and cache behind the gateway keys on one spelling.
+// Lowercased: every limit, lock and cache keys on one spelling of an id.
 const Uuid = z.uuid().toLowerCase();
 
-/** A path id that is not a UUID names nothing: 404 with the resource's code, never a 500 downstream. */
+/** A path id that is not a UUID names nothing: 404 with the resource's code, never a 400 or a 500 downstream. */
 export function pathId(req: Request, name: string, notFound: ErrorCode): string {
   const raw = req.params[name];
-  const id = uuidOrUndefined(raw);
-  if (id === undefined) throw new AppError(notFound, `No such resource: ${String(raw)}`);
-  return id;
-}
-
-/** The id, lowercased, when `raw` is a UUID. */
-export function uuidOrUndefined(raw: unknown): string | undefined {
   const parsed = Uuid.safeParse(raw);
-  return parsed.success ? parsed.data : undefined;
+  if (!parsed.success) throw new AppError(notFound, `No such resource: ${String(raw)}`);
+  return parsed.data;
 }

@@ -1,11 +1,9 @@
 import type { Request, RequestHandler, Response } from 'express';
 import { QUEUE_TOKEN_HEADER, type QueueEntry } from '@concert/contracts';
 import { AppError } from '@concert/service-kit';
-import type { QueueReader } from '../data-access/queue-reader';
-import { assertOwnPass } from '../domain/queue-access';
-import type { SessionRepository } from '../data-access/session.repository';
-import type { RateLimits } from '../rate-limits';
-import type { AccessPrincipal, QueuePass, TokenService } from './tokens';
+import type { AccessPrincipal, QueuePass } from '../../domain/principal';
+import { assertOwnPass } from '../../domain/queue-access';
+import type { AuthenticateWith, GatewayDeps } from '../../use-cases/deps';
 
 const BEARER = /^Bearer +([A-Za-z0-9\-_=]+\.[A-Za-z0-9\-_=]+\.[A-Za-z0-9\-_=]*) *$/i;
 
@@ -35,7 +33,7 @@ interface FanLocals {
  * ioredis' auto-pipelining turns into one round trip. The answers are still judged in the order
  * the API promises: 401, then 429, then the route's own 400, then the queue token's 403.
  */
-export function createAuthentication(deps: { tokens: TokenService; sessions: SessionRepository; limits: RateLimits; queue: Pick<QueueReader, 'look'> }) {
+export function createAuthentication(deps: Pick<GatewayDeps, 'tokens' | 'sessions' | 'limits'> & { queue: Pick<GatewayDeps['services']['queue'], 'look'> }) {
   async function verifiedPrincipal(req: Request): Promise<AccessPrincipal> {
     const m = BEARER.exec(req.header('authorization') ?? '');
     if (!m?.[1]) throw new AppError('UNAUTHENTICATED', 'A bearer access token is required');
@@ -62,8 +60,8 @@ export function createAuthentication(deps: { tokens: TokenService; sessions: Ses
    * queue entry for that token's concert (lookOf). `alongside` starts reads of the route's own
    * (alongsideOf); a promise it returns is judged by the handler.
    */
-  const authenticateWith =
-    (opts: { queuePass?: boolean; alongside?: (req: Request, fan: { principal: AccessPrincipal; pass?: QueuePass }) => unknown }): RequestHandler =>
+  const authenticateWith: AuthenticateWith =
+    (opts) =>
     async (req, res, next) => {
       const principal = await verifiedPrincipal(req);
       const pass = opts.queuePass ? await settle(ownPass(req.header(QUEUE_TOKEN_HEADER), principal.userId)) : undefined;
@@ -101,7 +99,6 @@ export function createAuthentication(deps: { tokens: TokenService; sessions: Ses
   };
   return { authenticate, authenticateWith, requireAdmin };
 }
-export type Authentication = ReturnType<typeof createAuthentication>;
 
 export function principalOf(res: Response): AccessPrincipal {
   const p = res.locals.principal as AccessPrincipal | undefined;

@@ -3,7 +3,8 @@ import { SignJWT, errors as joseErrors, jwtVerify, type JWTVerifyGetKey } from '
 import { z } from 'zod';
 import { UserRole } from '@concert/contracts';
 import { AppError } from '@concert/service-kit';
-import { JWT_ALG, type SigningKeys } from './keys';
+import { JWT_ALG, type SigningKeys } from '../data-access/signing-keys';
+import type { AccessPrincipal, QueuePass } from '../domain/principal';
 
 const ACCESS_TYP = 'at+jwt';
 const QUEUE_TYP = 'queue';
@@ -24,21 +25,6 @@ const QueueClaims = z.object({
   cid: z.uuid(),
   exp: z.number(),
 });
-
-export interface AccessPrincipal {
-  userId: string;
-  role: z.infer<typeof UserRole>;
-  email: string;
-  jti: string;
-  /** Expiry, epoch seconds. */
-  exp: number;
-}
-export interface QueuePass {
-  userId: string;
-  concertId: string;
-  jti: string;
-  exp: number;
-}
 
 export interface TokenSettings {
   issuer: string;

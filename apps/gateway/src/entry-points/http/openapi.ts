@@ -1,7 +1,7 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31, type RouteConfig } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import * as c from '@concert/contracts';
-import { ChargeBody } from './entry-points/http/me.routes';
+import { ChargeBody } from './me.routes';
 
 type Method = RouteConfig['method'];
 type Auth = 'none' | 'user' | 'admin';

@@ -1,20 +1,13 @@
-import type { Request, RequestHandler } from 'express';
 import type { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { AppError, type Logger } from '@concert/service-kit';
 import type { Counter } from 'prom-client';
-import type { GatewayConfig } from './config';
+import type { GatewayConfig } from '../config';
 
 type LimiterName = 'ip' | 'user' | 'enqueue' | 'login' | 'auth' | 'signup';
 
 const LOOPBACK = /^(127\.|::1$|::ffff:127\.)/;
-export const isLoopback = (ip: string | undefined) => !!ip && LOOPBACK.test(ip);
-
-/**
- * The client's address: the TCP peer, or what a trusted proxy (TRUST_PROXY) says in
- * X-Forwarded-For. With no proxy configured the header is ignored, so it cannot be forged.
- */
-export const clientOf = (req: Request) => req.ip ?? req.socket.remoteAddress ?? 'unknown';
+const isLoopback = (ip: string | undefined) => !!ip && LOOPBACK.test(ip);
 
 // One failed login: count it (for a day, reset by a success) and, past the free ones, block this
 // (e-mail, client) pair for 2^(n-free-1) seconds, capped. Returns the block in seconds (0 = none).
@@ -77,23 +70,14 @@ export function createRateLimits(redis: Redis, c: GatewayConfig, deps: { logger:
   const perClient = (name: LimiterName) => async (client: string) => {
     if (!exempt(client)) await consume(name, client);
   };
-  const authLimit = perClient('auth');
-
-  // Every API request passes here: an exempt one goes on without a promise.
-  const perIp: RequestHandler = (req, _res, next) => {
-    const client = clientOf(req);
-    if (exempt(client)) return next();
-    consume('ip', client).then(() => next(), next);
-  };
-  const perClientAuth: RequestHandler = async (req, _res, next) => {
-    await authLimit(clientOf(req));
-    next();
-  };
 
   return {
-    perIp,
+    /** No limit applies to this client (limits off, or loopback while RATE_LIMIT_LOOPBACK is off). */
+    exempt,
+    /** The blanket per-address flood guard, in this replica's memory; for a client that is not exempt. */
+    ip: (client: string) => consume('ip', client),
     /** Every /auth/* call, per client address. */
-    perClientAuth,
+    auth: perClient('auth'),
     /** Signups per client address. */
     signup: perClient('signup'),
     user: (userId: string) => consume('user', userId),
