@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import { CreateConcertRequest, QueuePolicy, UpdateConcertRequest } from '@concert/contracts';
 import { parseBody, pathId } from '@concert/service-kit';
+import { queueStatsOf, setQueuePolicy } from '../../use-cases/admin';
 import type { GatewayDeps } from '../../use-cases/deps';
 
 export function adminRoutes(d: GatewayDeps): Router {
@@ -21,14 +22,11 @@ export function adminRoutes(d: GatewayDeps): Router {
   r.put('/admin/concerts/:id/queue-policy', async (req, res) => {
     const id = pathId(req, 'id', 'CONCERT_NOT_FOUND');
     const body = parseBody(QueuePolicy, req);
-    await d.services.booking.getConcert(id);
-    res.json(await d.services.queue.setPolicy(id, body));
+    res.json(await setQueuePolicy(d, id, body));
   });
 
   r.get('/admin/concerts/:id/queue', async (req, res) => {
-    const id = pathId(req, 'id', 'CONCERT_NOT_FOUND');
-    await d.services.booking.getConcert(id);
-    res.json(await d.services.queue.stats(id));
+    res.json(await queueStatsOf(d, pathId(req, 'id', 'CONCERT_NOT_FOUND')));
   });
 
   return r;

@@ -3,8 +3,7 @@ import { CreateReservationRequest } from '@concert/contracts';
 import { parseBody, pathId } from '@concert/service-kit';
 import { alongsideOf, lookOf, passOf, principalOf } from './authentication';
 import type { GatewayDeps } from '../../use-cases/deps';
-import { holdInDoubt, holdSeat } from '../../use-cases/holds';
-import { assertAdmitted } from '../../use-cases/queue-access';
+import { holdAdmittedSeat, holdInDoubt } from '../../use-cases/holds';
 
 export function reservationRoutes(d: GatewayDeps): Router {
   const r = Router();
@@ -23,13 +22,10 @@ export function reservationRoutes(d: GatewayDeps): Router {
   r.post('/reservations', withHoldReads, async (req, res) => {
     // Bad input is a 400 whatever the queue says.
     const body = parseBody(CreateReservationRequest, req);
-    const { userId } = principalOf(res);
-    const pass = passOf(res);
-    await assertAdmitted(d, pass, body.concertId, lookOf(res));
     const early = alongsideOf<{ concertId: string; seatNumber: number; read: Promise<boolean> }>(res);
-    const hold = { userId, concertId: body.concertId, seatNumber: body.seatNumber };
-    const inDoubt = early?.concertId === hold.concertId && early.seatNumber === hold.seatNumber ? early.read : undefined;
-    res.status(201).json(await holdSeat(d, hold, inDoubt));
+    const inDoubt = early?.concertId === body.concertId && early.seatNumber === body.seatNumber ? early.read : undefined;
+    const hold = { userId: principalOf(res).userId, concertId: body.concertId, seatNumber: body.seatNumber, pass: passOf(res), look: lookOf(res) };
+    res.status(201).json(await holdAdmittedSeat(d, hold, inDoubt));
   });
   // Everything else under /reservations (the hold above authenticates itself).
   r.use('/reservations', d.authenticate);
