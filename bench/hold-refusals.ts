@@ -12,15 +12,15 @@
  * starts its own platform (one replica each, database concert_holds, Redis db 3), as `npm run
  * bench` does; SERVICE_NODE_ARGS='--cpu-prof --cpu-prof-dir=tmp/prof' profiles the services.
  */
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { INTERNAL_TOKEN_HEADER } from '@concert/contracts';
-import { generateSecrets } from '@concert/ops';
 import { serviceTokenSource } from '@concert/service-kit';
-import { startPlatform, uniqueName, waitFor, type ServiceProcess } from '@concert/testing';
+import { uniqueName, waitFor, type ServiceProcess } from '@concert/testing';
 import { createLoadClient } from './lib/http';
+import { BENCH_ADMIN, openBenchConcert, startBenchPlatform } from './lib/platform';
 import { measure, saveJson, summarize, type StepResult } from './lib/stats';
 
 const { values } = parseArgs({
@@ -45,8 +45,6 @@ const SEATS = Number(values.seats);
 const FANS = HOT + RACE;
 const DATABASE = 'concert_holds';
 const BARE_PORT = 19197;
-const ADMIN = { email: 'admin@bench.test', password: 'admin-password-bench' };
-const SERVICES = ['gateway', 'queue-service', 'booking-service', 'payment-service'] as const;
 
 type Row = StepResult & { cpuMsPerRequest: Record<string, number>; machineBusy: number; answers: Record<string, number> };
 
@@ -66,21 +64,7 @@ function cpuSeconds(pid: number | undefined): number {
 }
 
 async function main(): Promise<void> {
-  for (const app of SERVICES) {
-    const r = spawnSync(process.execPath, ['tools/build-app.mjs', app], { stdio: 'inherit' });
-    if (r.status !== 0) throw new Error(`build of ${app} failed`);
-  }
-  execFileSync('psql', ['-h', '127.0.0.1', '-U', 'postgres', '-qc', `DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`], { stdio: 'inherit' });
-  execFileSync('bash', ['infra/scripts/db-bootstrap.sh', DATABASE], { stdio: 'inherit' });
-  const secrets = generateSecrets();
-  const platform = await startPlatform({
-    database: DATABASE,
-    redisUrl: 'redis://127.0.0.1:6379/3',
-    basePort: 19280,
-    topicPrefix: `${uniqueName('holdbench')}.`,
-    env: { ...secrets, NODE_ENV: 'production', ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password, LOG_LEVEL: 'warn' },
-    perService: { 'payment-service': { PASSWORD_SCRYPT_N: '1024' } },
-  });
+  const { platform, secrets } = await startBenchPlatform({ database: DATABASE, basePort: 19280, topicPrefix: `${uniqueName('holdbench')}.` });
   const bareServer = spawn(process.execPath, ['bench/lib/bare-server.mjs', String(BARE_PORT)], { stdio: 'inherit' });
   try {
     await waitFor(async () => (await fetch(`http://127.0.0.1:${BARE_PORT}/hello`).catch(() => null))?.ok === true, { timeoutMs: 10_000 });
@@ -101,28 +85,8 @@ async function run(gatewayUrl: string, services: ServiceProcess[], booking: Serv
   const auth = (t: string) => ({ authorization: `Bearer ${t}` });
 
   // A concert of SEATS + 1 seats, open now, every fan admitted.
-  const admin = (await gateway<{ accessToken: string }>('POST', '/auth/login', { body: ADMIN })).body.accessToken;
-  const openConcert = async (title: string, seats: number) => {
-    const now = Date.now();
-    const c = await gateway<{ id: string }>('POST', '/admin/concerts', {
-      headers: auth(admin),
-      body: {
-        title: `${title} ${new Date().toISOString()}`,
-        artist: 'Load Test',
-        venue: 'Loopback',
-        concertDate: '2027-06-01',
-        concertTime: '20:00:00',
-        totalSeats: seats,
-        price: '100.00',
-        bookingStartTime: new Date(now - 60_000).toISOString(),
-        bookingEndTime: new Date(now + 3_600_000).toISOString(),
-      },
-    });
-    if (c.status !== 201) throw new Error(`create concert: ${c.status} ${JSON.stringify(c.body)}`);
-    await gateway('PATCH', `/admin/concerts/${c.body.id}`, { headers: auth(admin), body: { status: 'BOOKING_OPEN' } });
-    return c.body.id;
-  };
-  const concertId = await openConcert('Hold refusals', SEATS + 1);
+  const admin = (await gateway<{ accessToken: string }>('POST', '/auth/login', { body: BENCH_ADMIN })).body.accessToken;
+  const concertId = await openBenchConcert(gateway, admin, { title: `Hold refusals ${new Date().toISOString()}`, seats: SEATS + 1, price: '100.00' });
   await gateway('PUT', `/admin/concerts/${concertId}/queue-policy`, { headers: auth(admin), body: { admitPerSecond: 2000, maxActive: FANS, activeTtlSeconds: 900 } });
 
   const run = randomUUID().slice(0, 8);
@@ -163,7 +127,7 @@ async function run(gatewayUrl: string, services: ServiceProcess[], booking: Serv
 
   const internal = async () => ({ [INTERNAL_TOKEN_HEADER]: await serviceToken(), 'x-request-deadline-ms': '5000' });
   if (Number(values.prewarm) > 0) {
-    const warmConcert = await openConcert('Hold refusals warm-up', 1);
+    const warmConcert = await openBenchConcert(gateway, admin, { title: `Hold refusals warm-up ${new Date().toISOString()}`, seats: 1, price: '100.00' });
     await direct('POST', '/reservations', { headers: await internal(), body: { userId: randomUUID(), concertId: warmConcert, seatNumber: 1 } });
     await measure(Number(values.prewarm), BURST, async () => {
       await direct('POST', '/reservations', { headers: await internal(), body: { userId: randomUUID(), concertId: warmConcert, seatNumber: 1 } });

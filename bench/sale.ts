@@ -26,14 +26,15 @@
  * each backend). JSON of every run: bench/results/sale-<time>.json, and the latest of each layout
  * as bench/results/sale-latest.json (sale-latest-r2.json for two replicas).
  */
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
-import { generateSecrets, reconcile } from '@concert/ops';
-import { startPlatform, uniqueName, waitFor, type Platform } from '@concert/testing';
+import { reconcile } from '@concert/ops';
+import { uniqueName, waitFor, type Platform } from '@concert/testing';
 import { createLoadClient } from './lib/http';
 import { memorySampler, type MemoryRow } from './lib/memory';
+import { BENCH_ADMIN, openBenchConcert, startBenchPlatform } from './lib/platform';
 import { markdownTable, measure, printTable, ratioTo, saveJson, summarize, type StepResult } from './lib/stats';
 
 const { values } = parseArgs({
@@ -59,9 +60,7 @@ if (HOT + RACE > FANS) throw new Error(`--hot + --race (${HOT + RACE}) must not 
 const DATABASE = 'concert_sale';
 const BARE_PORT = 19199;
 const HOP_PORT = 19198;
-const ADMIN = { email: 'admin@bench.test', password: 'admin-password-bench' };
 const PRICE = '120000.00';
-const SERVICES = ['gateway', 'queue-service', 'booking-service', 'payment-service'] as const;
 
 type Kind = 'throughput' | 'reference' | 'burst' | 'derived';
 type Row = StepResult & { kind: Kind; ratio?: number; bareRps?: number; answers?: Record<string, number> };
@@ -79,22 +78,12 @@ async function main(): Promise<void> {
   let platform: Platform | undefined;
   let url = values.url;
   if (!url) {
-    for (const app of SERVICES) {
-      const r = spawnSync(process.execPath, ['tools/build-app.mjs', app], { stdio: 'inherit' });
-      if (r.status !== 0) throw new Error(`build of ${app} failed`);
-    }
-    execFileSync('psql', ['-h', '127.0.0.1', '-U', 'postgres', '-qc', `DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`], { stdio: 'inherit' });
-    execFileSync('bash', ['infra/scripts/db-bootstrap.sh', DATABASE], { stdio: 'inherit' });
-    platform = await startPlatform({
+    ({ platform } = await startBenchPlatform({
       database: DATABASE,
-      redisUrl: 'redis://127.0.0.1:6379/3',
       basePort: 19080,
       topicPrefix: `${uniqueName('bench')}.`,
       replicas: { 'queue-service': REPLICAS, 'booking-service': REPLICAS, 'payment-service': REPLICAS },
-      // Production mode refuses default secrets: this run gets its own, as `npm run ops -- secrets` makes them.
-      env: { ...generateSecrets(), NODE_ENV: 'production', ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password, LOG_LEVEL: 'warn' },
-      perService: { 'payment-service': { PASSWORD_SCRYPT_N: '1024' } },
-    });
+    }));
     url = platform.gatewayUrl;
   }
   const bare = spawn(process.execPath, ['bench/lib/bare-server.mjs', String(BARE_PORT)], { stdio: 'inherit' });
@@ -170,32 +159,16 @@ async function sale(url: string, memory: ReturnType<typeof memorySampler>) {
   const hopRow = await throughput('bare hop (reference)', 4000, async () => (await bareHop('GET', '/hello')).status === 200);
   hopRow.kind = 'reference';
 
-  const adminLogin = await call<{ accessToken: string }>('POST', '/auth/login', { body: ADMIN });
+  const adminLogin = await call<{ accessToken: string }>('POST', '/auth/login', { body: BENCH_ADMIN });
   if (adminLogin.status !== 200) throw new Error(`admin login: ${adminLogin.status} ${JSON.stringify(adminLogin.body)}`);
   const admin = adminLogin.body.accessToken;
-  const openConcert = async (title: string, totalSeats: number) => {
-    const now = Date.now();
-    const c = await call<{ id: string }>('POST', '/admin/concerts', {
-      headers: auth(admin),
-      body: {
-        title,
-        artist: 'Load Test',
-        venue: 'Loopback',
-        concertDate: '2027-06-01',
-        concertTime: '20:00:00',
-        totalSeats,
-        price: PRICE,
-        bookingStartTime: new Date(now - 60_000).toISOString(),
-        bookingEndTime: new Date(now + 3_600_000).toISOString(),
-      },
-    });
-    if (c.status !== 201) throw new Error(`create concert: ${c.status} ${JSON.stringify(c.body)}`);
-    await call('PATCH', `/admin/concerts/${c.body.id}`, { headers: auth(admin), body: { status: 'BOOKING_OPEN' } });
-    await call('PUT', `/admin/concerts/${c.body.id}/queue-policy`, {
+  const openConcert = async (title: string, seats: number) => {
+    const id = await openBenchConcert(call, admin, { title, seats, price: PRICE });
+    await call('PUT', `/admin/concerts/${id}/queue-policy`, {
       headers: auth(admin),
       body: { admitPerSecond: 2000, maxActive: FANS, activeTtlSeconds: 900 },
     });
-    return c.body.id;
+    return id;
   };
   const concertId = await openConcert(`Bench sale ${new Date().toISOString()}`, SEATS + 1);
   const warmupConcertId = await openConcert('Bench warm-up', 10);
