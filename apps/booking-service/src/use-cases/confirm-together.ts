@@ -48,7 +48,8 @@ export class ConfirmTogether {
     const all = this.waiting;
     this.waiting = [];
     while (all.length > 0) {
-      // One reservation once per statement (a redelivered event waits for the next one).
+      // One reservation once per statement: a second event for it goes in another statement,
+      // where the status re-checked under the lock (or the inbox key) sends it to the locked path.
       const batch: Waiting[] = [];
       const later: Waiting[] = [];
       const ids = new Set<string>();
