@@ -25,6 +25,8 @@ let loser: FanPage;
 let concertId = '';
 let keepQueueFanPolling: ReturnType<typeof setInterval> | undefined;
 const run = randomUUID().slice(0, 8);
+/** The pages poll every second or three; on a loaded CI box one tick can take longer than expect.poll's 1 s default. */
+const UI_SETTLES = { timeout: 10_000 };
 const email = (who: string) => `${who}-${run}@web-e2e.test`;
 
 /** On failure, a screenshot of every open page (kept under tmp/web-e2e/), then the error. */
@@ -92,14 +94,14 @@ describe('the web app in a real browser, against the real platform', () => {
       await p.getByRole('button', { name: 'Create concert' }).click();
       await p.waitForURL(/#\/admin\/[0-9a-f-]{36}$/);
       concertId = /#\/admin\/([0-9a-f-]{36})$/.exec(p.url())?.[1] ?? '';
-      await expect.poll(() => text(operator, 'concert-status')).toBe('Not on sale yet');
+      await expect.poll(() => text(operator, 'concert-status'), UI_SETTLES).toBe('Not on sale yet');
       await p.getByRole('button', { name: 'Open booking' }).click();
-      await expect.poll(() => text(operator, 'concert-status')).toBe('On sale');
+      await expect.poll(() => text(operator, 'concert-status'), UI_SETTLES).toBe('On sale');
       // Two fans at a time, so the third one waits.
       await p.getByLabel('Max active').fill('2');
       await p.getByRole('button', { name: 'Save policy' }).click();
       await p.getByText('Queue policy saved.').waitFor();
-      await expect.poll(() => text(operator, 'q-rate')).toContain('2 active max');
+      await expect.poll(() => text(operator, 'q-rate'), UI_SETTLES).toContain('2 active max');
       expect(await text(operator, 's-free')).toBe('12');
       expect(await unlabelledControls(p)).toEqual([]);
       await screenshot(operator, 'console-created');
@@ -109,7 +111,7 @@ describe('the web app in a real browser, against the real platform', () => {
   it('two fans race for one seat: one holds it, the other sees it taken at once; the winner pays and sees CONFIRMED', async () => {
     await step('race', async () => {
       await Promise.all([signUp(fanA, email('a')), signUp(fanB, email('b'))]);
-      await expect.poll(() => fanA.page.getByTestId('concert').filter({ hasText: `Browser Live ${run}` }).getByTestId('seats-left').textContent()).toBe('12 of 12');
+      await expect.poll(() => fanA.page.getByTestId('concert').filter({ hasText: `Browser Live ${run}` }).getByTestId('seats-left').textContent(), UI_SETTLES).toBe('12 of 12');
       await screenshot(fanA, 'concerts');
       for (const f of [fanA, fanB]) {
         await f.page.goto(`/#/concerts/${concertId}/queue`);
@@ -137,7 +139,7 @@ describe('the web app in a real browser, against the real platform', () => {
       await expect.poll(() => text(operator, 's-reserved'), { timeout: 5000 }).toBe('1');
       expect(await text(operator, 's-payments')).toBe('1 · 50,000.00');
       await winner.page.getByRole('button', { name: 'Back to the seat map' }).click();
-      await expect.poll(() => state(winner, 3)).toBe('mine-sold');
+      await expect.poll(() => state(winner, 3), UI_SETTLES).toBe('mine-sold');
     });
   });
 
@@ -240,7 +242,7 @@ describe('the web app in a real browser, against the real platform', () => {
       await fan.page.getByTestId('busy-banner').waitFor({ timeout: 5000 });
       await screenshot(fan, 'platform-busy');
       await fan.page.getByTestId('concert').first().waitFor({ timeout: 10_000 });
-      await expect.poll(() => fan.page.getByTestId('busy-banner').count()).toBe(0);
+      await expect.poll(() => fan.page.getByTestId('busy-banner').count(), UI_SETTLES).toBe(0);
       // The list refreshes every 5 s: the third call is refused with 429.
       await fan.page.getByTestId('rate-limited-banner').waitFor({ timeout: 10_000 });
       expect(await fan.page.getByTestId('rate-limited-banner').textContent()).toMatch(/Please wait [1-3] s/);

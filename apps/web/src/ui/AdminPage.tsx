@@ -134,6 +134,8 @@ function ConcertConsole({ concert, onChanged }: { concert: Concert; onChanged: (
     return v === null ? undefined : Number(v);
   });
   const samples = useRef<Sample[]>([]);
+  // Bumped after a save so the operator sees the new policy at once, not at the next tick.
+  const [reload, setReload] = useState(0);
 
   usePoll(
     async (signal) => {
@@ -149,7 +151,7 @@ function ConcertConsole({ concert, onChanged }: { concert: Concert; onChanged: (
       setStatus(c.status);
       setError('');
     },
-    [concert.id],
+    [concert.id, reload],
     1000,
     (err) => setError(errorText(err)),
   );
@@ -160,6 +162,8 @@ function ConcertConsole({ concert, onChanged }: { concert: Concert; onChanged: (
       const paidBefore = sales?.reserved ?? 0;
       const c = await api.request<Concert>('PATCH', `/admin/concerts/${concert.id}`, { body: { status: next } });
       setStatus(c.data.status);
+      // A tick sent before the change could still answer with the old status; start afresh.
+      setReload((n) => n + 1);
       if (next === 'CANCELLED') {
         // The public API has no refund count; the console remembers the paid seats it refunded.
         sessionStorage.setItem(`concert.refunds.${concert.id}`, String(paidBefore));
@@ -240,12 +244,12 @@ function ConcertConsole({ concert, onChanged }: { concert: Concert; onChanged: (
           </dl>
         </section>
       </div>
-      {queue && <QueuePolicyForm concertId={concert.id} stats={queue} />}
+      {queue && <QueuePolicyForm concertId={concert.id} stats={queue} onSaved={() => setReload((n) => n + 1)} />}
     </div>
   );
 }
 
-function QueuePolicyForm({ concertId, stats }: { concertId: string; stats: QueueStats }) {
+function QueuePolicyForm({ concertId, stats, onSaved }: { concertId: string; stats: QueueStats; onSaved: () => void }) {
   const [f, setF] = useState({
     admitPerSecond: String(stats.admitPerSecond),
     maxActive: String(stats.maxActive),
@@ -262,6 +266,7 @@ function QueuePolicyForm({ concertId, stats }: { concertId: string; stats: Queue
         body: { admitPerSecond: Number(f.admitPerSecond), maxActive: Number(f.maxActive), activeTtlSeconds: Number(f.activeTtlSeconds) },
       });
       setDone('Queue policy saved.');
+      onSaved();
     } catch (err) {
       setError(errorText(err));
     }
