@@ -1,7 +1,7 @@
 import { MatchersV3, type V3Request } from '@pact-foundation/pact';
 import { Counter } from 'prom-client';
 import { createLogger } from '@concert/service-kit';
-import { CONSUMER_TOKEN, httpConsumerPact, internalHeaders, JSON_BODY } from '@concert/testing/pact';
+import { CONSUMER_TOKEN, httpConsumerPact, internalHeaders, JSON_BODY, settledTest } from '@concert/testing/pact';
 import { it } from 'vitest';
 import { createUpstream, type Upstream, type UpstreamName } from '../src/data-access/upstream';
 
@@ -25,7 +25,7 @@ export const problem = (status: number, code: string) => ({
 export function gatewayPact<Api>(provider: 'booking-service' | 'payment-service' | 'queue-service', upstream: UpstreamName, client: (up: Upstream) => Api) {
   const { pact, publish } = httpConsumerPact('gateway', provider);
   const run = (test: (api: Api) => Promise<void>) =>
-    pact.executeTest(async (server) => {
+    settledTest(pact, async (server) => {
       const up = createUpstream(upstream, server.url, CONSUMER_TOKEN, 5000, {
         logger: createLogger('gateway-pact', 'silent'),
         errors: new Counter({ name: 'pact_upstream_errors_total', help: 'unused', labelNames: ['service', 'kind'], registers: [] }),

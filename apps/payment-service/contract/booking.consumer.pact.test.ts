@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { MatchersV3 } from '@pact-foundation/pact';
-import { httpConsumerPact, internalHeaders, iso, JSON_BODY, PROBLEM_BODY } from '@concert/testing/pact';
+import { httpConsumerPact, internalHeaders, iso, JSON_BODY, PROBLEM_BODY, settledTest } from '@concert/testing/pact';
 import { afterAll, describe, expect, it } from 'vitest';
 import { pay } from '../src/use-cases/pay';
 import { fan, paymentDeps, type PaymentFixture } from './support';
@@ -19,7 +19,7 @@ describe('payment-service → booking-service', () => {
   afterAll(() => publish(2));
 
   const withDeps = (test: (p: PaymentFixture) => Promise<void>) =>
-    pact.executeTest(async (server) => {
+    settledTest(pact, async (server) => {
       const p = await paymentDeps(server.url);
       try {
         // The projection must not know the hold yet, or pay() never asks.
